@@ -1,0 +1,66 @@
+"""Build a Pandera schema from a Table Schema, at run time.
+
+Table Schemas in `schemas/` are the one source of truth; this is the mapping
+from their types and constraints to Pandera columns and checks. (Pandera's own
+`from_frictionless_schema` reads dates as strings and ignores keys, so it is
+not used.) Checks carry the rule name that the report shows.
+"""
+
+from __future__ import annotations
+
+import pandera.pandas as pa
+
+from peacetalks.convert_types import PANDAS_DTYPES
+
+
+def anchored(pattern: str) -> str:
+    # Table Schema patterns must match the whole value (XML Schema regex semantics).
+    return rf"(?:{pattern})\Z"
+
+
+def field_checks(field: dict) -> list[pa.Check]:
+    """Checks named by the constraint they enforce; the report reads the name back by check number."""
+    constraints = field.get("constraints") or {}
+    checks: list[pa.Check] = []
+    if isinstance(constraints.get("enum"), list):
+        allowed = constraints["enum"]
+        checks.append(pa.Check.isin(allowed, name="enum"))
+    if isinstance(constraints.get("pattern"), str):
+        checks.append(pa.Check.str_matches(anchored(constraints["pattern"]), name="pattern"))
+    low, high = constraints.get("minLength"), constraints.get("maxLength")
+    if isinstance(low, int) or isinstance(high, int):
+        checks.append(pa.Check.str_length(low, high, name="length"))
+    if "minimum" in constraints:
+        checks.append(pa.Check.ge(constraints["minimum"], name="minimum"))
+    if "maximum" in constraints:
+        checks.append(pa.Check.le(constraints["maximum"], name="maximum"))
+    return checks
+
+
+def build_schema(table_schema: dict, name: str, present: list[str] | None = None) -> pa.DataFrameSchema:
+    """`present`: the columns the file actually has (missing ones are reported by the header check)."""
+    primary_key = table_schema.get("primaryKey") or []
+    if isinstance(primary_key, str):
+        primary_key = [primary_key]
+    columns = {}
+    for field in table_schema.get("fields", []):
+        column = field["name"]
+        if present is not None and column not in present:
+            continue
+        constraints = field.get("constraints") or {}
+        required = bool(constraints.get("required")) or column in primary_key
+        columns[column] = pa.Column(
+            PANDAS_DTYPES.get(field.get("type", "string"), "string"),
+            checks=field_checks(field),
+            nullable=not required,
+            unique=bool(constraints.get("unique")) and primary_key != [column],
+            required=True,
+            name=column,
+        )
+    key = [c for c in primary_key if c in columns]
+    return pa.DataFrameSchema(
+        columns,
+        unique=key if key and len(key) == len(primary_key) else None,
+        report_duplicates="exclude_first",
+        name=name,
+    )

@@ -1,0 +1,116 @@
+"""Check each table against its own Table Schema: header, types, and the
+Pandera schema built from it (required, unique, keys, enums, patterns, ranges)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pandera.pandas as pa
+
+from peacetalks.build_pandera import build_schema
+from peacetalks.convert_types import convert_frame, enum_values
+from peacetalks.problems import Problem
+from peacetalks.read_package import Resource
+from peacetalks.read_tables import RawTable
+
+# Pandera check name -> (rule, message).
+PANDERA_RULES = {
+    "not_nullable": ("required", "a value is required"),
+    "field_uniqueness": ("unique", "the value appears on an earlier line"),
+    "multiple_fields_uniqueness": ("primary-key", "the primary key repeats an earlier row"),
+    "enum": ("enum", "not one of the allowed values"),
+    "pattern": ("pattern", "does not match the pattern"),
+    "length": ("length", "the text is too short or too long"),
+    "minimum": ("range", "below the minimum"),
+    "maximum": ("range", "above the maximum"),
+}
+
+
+def check_header(table: RawTable, resource: Resource) -> tuple[pd.DataFrame, list[Problem]]:
+    """Compare the header row with the schema; return the frame with the schema's columns only."""
+    problems: list[Problem] = []
+    expected = resource.field_names
+    seen: set[str] = set()
+    for position, name in enumerate(table.header, start=1):
+        if name in seen:
+            problems.append(Problem.at(table.file, "duplicate-column", f"column {position} repeats the header {name!r}", line=1, column=name))
+        elif name != name.strip() and name.strip() in expected:
+            problems.append(
+                Problem.at(table.file, "header", "the header has spaces around the name", line=1, column=name.strip(), value=name)
+            )
+        elif name not in expected:
+            problems.append(
+                Problem.at(
+                    table.file,
+                    "extra-column",
+                    f"column {position} is not in the schema ({resource.schema_file})",
+                    line=1,
+                    column=name,
+                    hint="add the field to the schema first, or remove the column",
+                )
+            )
+        seen.add(name)
+    for name in expected:
+        if name not in seen:
+            problems.append(
+                Problem.at(table.file, "missing-column", f"the schema ({resource.schema_file}) declares this column but the header lacks it", line=1, column=name)
+            )
+    present = [name for name in expected if name in seen]
+    frame = table.frame.loc[:, ~table.frame.columns.duplicated()]
+    return frame[present], problems
+
+
+def check_name(schema: pa.DataFrameSchema, column: str | None, check: str, number) -> str:
+    """Pandera reports a check by its repr; our checks carry the rule as their name, found by number."""
+    if column in schema.columns and number is not None and not pd.isna(number):
+        checks = schema.columns[column].checks
+        if 0 <= int(number) < len(checks) and checks[int(number)].name:
+            return checks[int(number)].name
+    return check
+
+
+def pandera_problems(failures: pd.DataFrame, schema: pa.DataFrameSchema, resource: Resource, file: str, text: pd.DataFrame) -> list[Problem]:
+    problems = []
+    key = resource.primary_key
+    for row in failures.itertuples(index=False):
+        column = None if pd.isna(row.column) else str(row.column)
+        check = check_name(schema, column, str(row.check), row.check_number)
+        rule, message = PANDERA_RULES.get(check, (check, f"failed the check {check}"))
+        line = None if pd.isna(row.index) else int(row.index)
+        if rule == "primary-key":
+            if column != key[0]:
+                continue  # one problem per row, not one per key column
+            value = ", ".join(str(text.at[line, c]) for c in key)
+            column = ", ".join(key)
+            message = f"the primary key ({column}) repeats an earlier row"
+        elif line is not None and column in text.columns:
+            value = text.at[line, column]
+        else:
+            value = row.failure_case
+        hint = None
+        field = resource.field(column) if column else None
+        if rule == "enum" and field is not None:
+            hint = "allowed: " + ", ".join(map(str, enum_values(field) or []))
+        elif rule == "pattern" and field is not None:
+            hint = f"pattern: {field['constraints']['pattern']}"
+        elif rule == "length" and field is not None:
+            constraints = field["constraints"]
+            hint = f"length from {constraints.get('minLength', 0)} to {constraints.get('maxLength', 'any')}"
+        problems.append(Problem.at(file, rule, message, line=line, column=column, value=value, hint=hint))
+    return problems
+
+
+def check_table(table: RawTable, resource: Resource) -> tuple[pd.DataFrame, list[Problem]]:
+    """All single-table checks. Returns the typed frame (for the cross-table checks) and the problems."""
+    text, problems = check_header(table, resource)
+    typed, type_problems = convert_frame(text, resource.schema, table.file)
+    problems += type_problems
+    schema = build_schema(resource.schema, resource.name, present=list(typed.columns))
+    try:
+        schema.validate(typed, lazy=True)
+    except pa.errors.SchemaErrors as errors:
+        unreadable = {(p.line, p.column) for p in type_problems}
+        for problem in pandera_problems(errors.failure_cases, schema, resource, table.file, text):
+            # A cell that is not of its type is already reported; "required" would repeat it.
+            if not (problem.rule == "required" and (problem.line, problem.column) in unreadable):
+                problems.append(problem)
+    return typed, problems

@@ -1,0 +1,112 @@
+"""Rules that join rows: foreign keys (composite and self-references), no
+cycles in self-links, and the row-shape rules a schema declares under its
+`peacetalks` key (`exactlyOne`, `together`)."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from peacetalks.problems import Problem
+from peacetalks.read_package import Package, Resource
+
+Frames = dict[str, pd.DataFrame]
+
+
+def key_index(frame: pd.DataFrame, columns: list[str]) -> pd.MultiIndex | pd.Index:
+    if len(columns) == 1:
+        return pd.Index(frame[columns[0]].astype("string"))
+    return pd.MultiIndex.from_frame(frame[columns].astype("string"))
+
+
+def check_foreign_keys(package: Package, frames: Frames, files: dict[str, str]) -> list[Problem]:
+    problems: list[Problem] = []
+    for resource in package.resources:
+        child = frames.get(resource.name)
+        if child is None:
+            continue
+        for fk in resource.foreign_keys:
+            columns, target = fk["fields"], fk["resource"]
+            parent = frames.get(target)
+            if parent is None or not set(columns) <= set(child.columns) or not set(fk["reference_fields"]) <= set(parent.columns):
+                continue  # the descriptor checks report keys that name missing tables or fields
+            # A reference with any empty part is not a reference (Table Schema semantics).
+            rows = child[columns].dropna()
+            if rows.empty:
+                continue
+            found = key_index(rows, columns).isin(key_index(parent, fk["reference_fields"]))
+            shown_target = f"{target}.{', '.join(fk['reference_fields'])}"
+            for line in rows.index[~found]:
+                value = ", ".join(str(child.at[line, c]) for c in columns)
+                problems.append(
+                    Problem.at(
+                        files[resource.name],
+                        "foreign-key",
+                        f"no row in {shown_target} has this value",
+                        line=int(line),
+                        column=", ".join(columns),
+                        value=value,
+                    )
+                )
+    return problems
+
+
+def check_cycles(package: Package, frames: Frames, files: dict[str, str]) -> list[Problem]:
+    """A self-link (part of, follows, affiliated with) must never lead back to where it started."""
+    problems: list[Problem] = []
+    for resource in package.resources:
+        frame = frames.get(resource.name)
+        if frame is None:
+            continue
+        for fk in resource.foreign_keys:
+            if fk["resource"] != resource.name or len(fk["fields"]) != 1 or len(fk["reference_fields"]) != 1:
+                continue
+            link, own = fk["fields"][0], fk["reference_fields"][0]
+            if link not in frame.columns or own not in frame.columns:
+                continue
+            pairs = frame[[own, link]].dropna()
+            parent_of = dict(zip(pairs[own].astype(str), pairs[link].astype(str), strict=True))
+            line_of = dict(zip(pairs[own].astype(str), pairs.index, strict=True))
+            reported: set[str] = set()
+            done: set[str] = set()
+            for start in parent_of:
+                path: list[str] = []
+                on_path: set[str] = set()
+                node = start
+                while node in parent_of and node not in done and node not in on_path:
+                    path.append(node)
+                    on_path.add(node)
+                    node = parent_of[node]
+                if node in on_path:
+                    cycle = path[path.index(node):]
+                    if not reported & set(cycle):
+                        first = min(cycle, key=lambda n: line_of[n])
+                        ring = " → ".join(cycle[cycle.index(first):] + cycle[: cycle.index(first)] + [first])
+                        problems.append(
+                            Problem.at(files[resource.name], "cycle", f"{link} leads back to itself: {ring}", line=int(line_of[first]), column=link, value=frame.at[line_of[first], link])
+                        )
+                        reported |= set(cycle)
+                done |= on_path
+    return problems
+
+
+def check_row_rules(resource: Resource, frame: pd.DataFrame, file: str) -> list[Problem]:
+    problems: list[Problem] = []
+    for group in resource.rules.get("exactlyOne") or []:
+        if not set(group) <= set(frame.columns):
+            continue
+        count = frame[group].notna().sum(axis=1)
+        for line in frame.index[count != 1]:
+            got = "none" if count[line] == 0 else "more than one"
+            problems.append(
+                Problem.at(file, "exactly-one", f"exactly one of {', '.join(group)} must be set; {got} is", line=int(line), column=", ".join(group))
+            )
+    for group in resource.rules.get("together") or []:
+        if not set(group) <= set(frame.columns):
+            continue
+        count = frame[group].notna().sum(axis=1)
+        for line in frame.index[(count != 0) & (count != len(group))]:
+            empty = [c for c in group if pd.isna(frame.at[line, c])]
+            problems.append(
+                Problem.at(file, "together", f"{', '.join(group)} are set together or left empty together; empty here: {', '.join(empty)}", line=int(line), column=", ".join(empty))
+            )
+    return problems

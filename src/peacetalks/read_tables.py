@@ -1,0 +1,162 @@
+"""Read a CSV file into a DataFrame of strings, indexed by editor line number.
+
+Every cell is read as text (nothing is guessed), so the checks can report the
+value exactly as the curator typed it. The index of each row is the line on
+which that record starts in the file (header = line 1), which is the number
+every report uses. pyarrow reads the common case fast; files it cannot read
+(ragged rows, blank lines) are read again with the csv module, which locates
+each damaged record.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from peacetalks.problems import Problem
+
+
+@dataclass
+class RawTable:
+    name: str
+    file: str
+    header: list[str]
+    frame: pd.DataFrame
+    problems: list[Problem] = field(default_factory=list)
+
+
+def empty_table(name: str, file: str, problems: list[Problem]) -> RawTable:
+    return RawTable(name, file, [], pd.DataFrame(), problems)
+
+
+def decode(raw: bytes, file: str) -> tuple[str | None, list[Problem]]:
+    if raw.startswith(b"\xef\xbb\xbf"):
+        return None, [Problem.at(file, "bom", "the file starts with a byte order mark (BOM); save it as UTF-8 without BOM", line=1)]
+    try:
+        return raw.decode("utf-8"), []
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        bad = raw[error.start : error.start + 4]
+        return None, [
+            Problem.at(
+                file,
+                "encoding",
+                "the file is not valid UTF-8 (was it saved as Latin-1 or Windows-1252?)",
+                line=line,
+                value=bad.hex(" "),
+            )
+        ]
+
+
+def read_with_pyarrow(raw: bytes, width: int) -> pd.DataFrame | None:
+    """Fast path: None when pyarrow refuses the file or when records span lines."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    names = [f"f{i}" for i in range(width)]
+    try:
+        table = pacsv.read_csv(
+            io.BytesIO(raw),
+            read_options=pacsv.ReadOptions(skip_rows=1, column_names=names, block_size=1 << 24),
+            parse_options=pacsv.ParseOptions(newlines_in_values=True, ignore_empty_lines=False),
+            convert_options=pacsv.ConvertOptions(
+                column_types={n: pa.string() for n in names},
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+                null_values=[],
+            ),
+        )
+    except (pa.ArrowInvalid, pa.ArrowException):
+        return None
+    lines = raw.count(b"\n") + (0 if raw.endswith(b"\n") else 1)
+    if lines != table.num_rows + 1:
+        return None  # a quoted newline: line numbers need the slow path
+    frame = table.to_pandas()
+    frame.index = pd.RangeIndex(2, 2 + len(frame))
+    return frame
+
+
+def read_with_csv_module(text: str, file: str, width: int) -> tuple[pd.DataFrame, list[Problem]]:
+    """Slow path: walk the records, remembering the line each one starts on."""
+    problems: list[Problem] = []
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    rows: list[list[str]] = []
+    lines: list[int] = []
+    try:
+        next(reader)  # header, read by the caller
+        while True:
+            start = reader.line_num + 1
+            try:
+                record = next(reader)
+            except StopIteration:
+                break
+            if not record:
+                problems.append(Problem.at(file, "blank-row", "blank line inside the table", line=start))
+                continue
+            if len(record) != width:
+                problems.append(
+                    Problem.at(
+                        file,
+                        "ragged-row",
+                        f"the row has {len(record)} cells but the header has {width}",
+                        line=start,
+                        hint="a comma inside a value needs the value in double quotes",
+                    )
+                )
+                continue
+            rows.append(record)
+            lines.append(start)
+    except csv.Error as error:
+        problems.append(Problem.at(file, "csv-syntax", f"cannot parse the CSV: {error}", line=reader.line_num))
+    frame = pd.DataFrame(rows, columns=[f"f{i}" for i in range(width)], index=pd.Index(lines, dtype="int64"), dtype="str")
+    return frame, problems
+
+
+def read_header(text: str) -> list[str]:
+    try:
+        return next(csv.reader(io.StringIO(text, newline="")), [])
+    except csv.Error:
+        return []
+
+
+def read_table(root: Path, name: str, relative: str) -> RawTable:
+    file = relative
+    try:
+        raw = (root / relative).read_bytes()
+    except FileNotFoundError:
+        return empty_table(name, file, [Problem.at(file, "file-missing", "the table's CSV file does not exist")])
+    except OSError as error:
+        return empty_table(name, file, [Problem.at(file, "file-unreadable", f"cannot read the file: {error.strerror or error}")])
+    if not raw.strip():
+        return empty_table(name, file, [Problem.at(file, "empty-file", "the file is empty; a table needs at least its header row", line=1)])
+    text, problems = decode(raw, file)
+    if text is None:
+        return empty_table(name, file, problems)
+    if "\x00" in text:
+        line = text[: text.index("\x00")].count("\n") + 1
+        return empty_table(name, file, [Problem.at(file, "binary", "the file holds NUL bytes: it is not a text CSV", line=line)])
+    header = read_header(text)
+    width = len(header)
+    if width == 0:
+        return empty_table(name, file, [Problem.at(file, "header", "the first line must be the header row", line=1)])
+    frame = read_with_pyarrow(raw, width)
+    if frame is None:
+        frame, problems = read_with_csv_module(text, file, width)
+    frame.columns = header
+    frame, blank_problems = drop_blank_rows(frame, file)
+    return RawTable(name, file, header, frame, problems + blank_problems)
+
+
+def drop_blank_rows(frame: pd.DataFrame, file: str) -> tuple[pd.DataFrame, list[Problem]]:
+    """A row with every cell empty is one slip (often a stray line at the end), reported once."""
+    if frame.empty:
+        return frame, []
+    blank = (frame == "").all(axis=1)
+    if not blank.any():
+        return frame, []
+    problems = [Problem.at(file, "blank-row", "the row is empty", line=int(line)) for line in frame.index[blank]]
+    return frame[~blank], problems

@@ -1,0 +1,108 @@
+"""Run every check on a package and return all the problems found.
+
+Order: read the descriptor and schemas; check them strictly; check file
+integrity; read and check each table on its own (header, types, Pandera);
+then the rules that join tables (foreign keys, cycles, quotes, source
+hashes, code lists); frictionless runs alongside as a second opinion.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from peacetalks.problems import Problem, unique_sorted
+from peacetalks.read_package import Package, read_package
+
+# Schema problems that make a table's data impossible to check against it.
+BLOCKING_SCHEMA_RULES = {"schema", "enum-type", "json", "file-missing", "encoding", "bom"}
+
+
+@dataclass
+class Outcome:
+    problems: list[Problem]
+    tables: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def valid(self) -> bool:
+        return not self.problems
+
+
+def validate_package(path=None, *, frictionless: str = "auto") -> Outcome:
+    """`frictionless`: "auto" (data too when small), "full", or "descriptor"."""
+    package, problems = read_package(path)
+    if package is None:
+        return Outcome(unique_sorted(problems))
+    return run_checks(package, problems, frictionless)
+
+
+def run_checks(package: Package, problems: list[Problem], frictionless: str) -> Outcome:
+    from peacetalks.check_descriptor import check_descriptor
+    from peacetalks.check_integrity import check_integrity
+
+    descriptor_problems = check_descriptor(package)
+    problems = problems + descriptor_problems
+    broken = {p.file for p in problems if p.rule in BLOCKING_SCHEMA_RULES}
+    usable = [r for r in package.resources if r.schema_file not in broken]
+    problems += check_integrity(package)
+
+    frames, files, counts = check_tables(package, usable, problems)
+    problems += check_across_tables(package, frames, files)
+    if frictionless != "off" and not any(p.rule in BLOCKING_SCHEMA_RULES | {"unsafe-path"} for p in problems):
+        problems += second_opinion(package, problems, files, frictionless)
+    return Outcome(unique_sorted(problems), counts)
+
+
+def check_tables(package: Package, usable, problems: list[Problem]):
+    from peacetalks.check_data import check_table
+    from peacetalks.read_tables import read_table
+
+    frames: dict[str, pd.DataFrame] = {}
+    files: dict[str, str] = {}
+    counts: dict[str, int] = {}
+    for resource in usable:
+        files[resource.name] = resource.path
+        table = read_table(package.root, resource.name, resource.path)
+        problems += table.problems
+        if not table.header:
+            continue
+        typed, table_problems = check_table(table, resource)
+        problems += table_problems
+        frames[resource.name] = typed
+        counts[resource.name] = len(typed)
+    return frames, files, counts
+
+
+def check_across_tables(package: Package, frames, files) -> list[Problem]:
+    from peacetalks.check_links import check_cycles, check_foreign_keys, check_row_rules
+    from peacetalks.check_sources import check_codes, check_quotes, read_source_texts
+
+    problems = check_foreign_keys(package, frames, files)
+    problems += check_cycles(package, frames, files)
+    for resource in package.resources:
+        if resource.name in frames:
+            problems += check_row_rules(resource, frames[resource.name], files[resource.name])
+    texts, text_problems = read_source_texts(package, frames, files)
+    problems += text_problems
+    problems += check_quotes(package, frames, files, texts)
+    problems += check_codes(package, frames, files)
+    return problems
+
+
+def second_opinion(package: Package, problems: list[Problem], files, mode: str) -> list[Problem]:
+    """Frictionless's findings that our own checks did not already make at the same place."""
+    from peacetalks.check_frictionless import check_with_frictionless
+
+    full = {"auto": None, "full": True, "descriptor": False}[mode]
+    already = {(p.file, p.line, p.rule) for p in problems}
+    already_lines = {(p.file, p.line) for p in problems if p.line is not None}
+    extra = []
+    for problem in check_with_frictionless(package, files, full=full):
+        if (problem.file, problem.line, problem.rule) in already:
+            continue
+        # A row we already reported for a key, type or shape slip: frictionless's echo adds nothing.
+        if problem.rule in {"foreign-key", "primary-key", "unique", "required", "type", "ragged-row"} and (problem.file, problem.line) in already_lines:
+            continue
+        extra.append(problem)
+    return extra
