@@ -77,10 +77,9 @@ def closest_passage(quote: str, text: str) -> str | None:
 
 
 def describe_difference(quote: str, passage: str) -> str:
-    typographic = {"\u201c": '"', "\u201d": '"', "\u2018": "'", "\u2019": "'"}
-    straightened = passage.translate(str.maketrans(typographic))
-    if straightened == quote:
-        return "the source uses typographic quotes (“ ” ’) where the quote has straight ones"
+    straight = str.maketrans({"\u201c": '"', "\u201d": '"', "\u2018": "'", "\u2019": "'"})
+    if passage != quote and passage.translate(straight) == quote.translate(straight):
+        return "the source uses typographic quotes (“ ” ‘ ’) where the quote has straight ones, or the other way round"
     if " ".join(passage.split()) == " ".join(quote.split()):
         return "only the spacing differs"
     words_q, words_p = quote.split(), passage.split()

@@ -51,7 +51,13 @@ def run_checks(package: Package, problems: list[Problem], frictionless: str) -> 
     problems += check_across_tables(package, frames, files)
     if frictionless != "off" and not any(p.rule in BLOCKING_SCHEMA_RULES | {"unsafe-path"} for p in problems):
         problems += second_opinion(package, problems, files, frictionless)
-    return Outcome(unique_sorted(problems), counts)
+    return Outcome(unique_sorted(without_echoes(problems)), counts)
+
+
+def without_echoes(problems: list[Problem]) -> list[Problem]:
+    """A cell that is not of its type reads as empty to later rules; their complaints would only echo it."""
+    unreadable = {(p.file, p.line) for p in problems if p.rule == "type"}
+    return [p for p in problems if not (p.rule in {"together", "exactly-one"} and (p.file, p.line) in unreadable)]
 
 
 def check_tables(package: Package, usable, problems: list[Problem]):

@@ -1,0 +1,53 @@
+"""Shared fixtures: a fresh copy of the real package for each test, and a
+helper that records new hashes after a deliberate change, so that a test
+exercises the data rule itself rather than the integrity check."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from peacetalks.read_package import read_package
+from peacetalks.write_hashes import write_hashes
+
+ROOT = Path(__file__).resolve().parents[1]
+PACKAGE_PARTS = ["datapackage.json", "data", "schemas"]
+
+
+def copy_package(target: Path) -> Path:
+    target.mkdir(parents=True, exist_ok=True)
+    for part in PACKAGE_PARTS:
+        source = ROOT / part
+        if source.is_dir():
+            shutil.copytree(source, target / part)
+        else:
+            shutil.copy2(source, target / part)
+    return target
+
+
+def rehash(root: Path) -> None:
+    package, problems = read_package(root)
+    assert package is not None, problems
+    write_hashes(package)
+
+
+@pytest.fixture
+def package_dir(tmp_path: Path) -> Path:
+    """A private copy of the real package that a test may break."""
+    return copy_package(tmp_path / "package")
+
+
+def replace_in(path: Path, old: str, new: str, count: int = 1) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, count), encoding="utf-8", newline="")
+
+
+def line_of(path: Path, needle: str) -> int:
+    """The 1-based line of the first line containing `needle`, as an editor shows it."""
+    for number, line in enumerate(path.read_text(encoding="utf-8").split("\n"), start=1):
+        if needle in line:
+            return number
+    raise AssertionError(f"{needle!r} not in {path}")

@@ -1,0 +1,179 @@
+"""The validator on the real package and on copies broken by one rule each.
+
+Each broken copy has its hashes recomputed, so that the rule under test (and
+not the integrity check) is what must catch it."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from conftest import ROOT, line_of, rehash, replace_in
+
+from peacetalks.validate import validate_package
+
+
+def problems_of(root, **options):
+    return [(p.file, p.line, p.column, p.rule) for p in validate_package(root, **options).problems]
+
+
+def test_real_package_is_valid():
+    outcome = validate_package(ROOT)
+    assert outcome.problems == []
+    assert outcome.tables["actors"] > 30 and len(outcome.tables) == 9
+
+
+def test_duplicate_primary_key(package_dir):
+    actors = package_dir / "data/actors.csv"
+    replace_in(actors, "\nrussia,Russia,", "\nukraine,Russia,")
+    rehash(package_dir)
+    line = line_of(actors, "ukraine,Russia,")
+    assert ("data/actors.csv", line, "actor_id", "primary-key") in problems_of(package_dir)
+
+
+def test_duplicate_composite_key(package_dir):
+    participants = package_dir / "data/meeting_participants.csv"
+    replace_in(participants, "berlin_talks,jared_kushner,", "berlin_talks,steve_witkoff,")
+    rehash(package_dir)
+    line = line_of(participants, "berlin_talks,steve_witkoff,led_delegation,Led the talks for the US.") + 1
+    assert ("data/meeting_participants.csv", line, "meeting_id, actor_id", "primary-key") in problems_of(package_dir)
+
+
+def test_dangling_foreign_key_to_another_table(package_dir):
+    positions = package_dir / "data/proposal_positions.csv"
+    replace_in(positions, "draft_document,negotiators,", "draft_document,ghost_negotiators,")
+    rehash(package_dir)
+    line = line_of(positions, "ghost_negotiators")
+    found = validate_package(package_dir).problems
+    assert [(p.file, p.line, p.column, p.rule, p.value) for p in found] == [
+        ("data/proposal_positions.csv", line, "actor_id", "foreign-key", "ghost_negotiators")
+    ]
+
+
+def test_dangling_self_reference(package_dir):
+    proposals = package_dir / "data/proposals.csv"
+    replace_in(proposals, ",security_guarantees,berlin_talks_article", ",security_guarantee,berlin_talks_article")
+    rehash(package_dir)
+    line = line_of(proposals, ",security_guarantee,berlin_talks_article")
+    assert ("data/proposals.csv", line, "parent_proposal_id", "foreign-key") in problems_of(package_dir)
+
+
+def test_cycle_in_parent_links(package_dir):
+    proposals = package_dir / "data/proposals.csv"
+    # peace_deal becomes a component of one of its own components.
+    replace_in(proposals, "Ukraine and Russia.\",,berlin_talks_article", "Ukraine and Russia.\",security_guarantees,berlin_talks_article")
+    rehash(package_dir)
+    cycles = [p for p in validate_package(package_dir).problems if p.rule == "cycle"]
+    assert len(cycles) == 1
+    assert (cycles[0].file, cycles[0].line, cycles[0].column) == ("data/proposals.csv", 2, "parent_proposal_id")
+    assert "peace_deal → security_guarantees → peace_deal" in cycles[0].message
+
+
+def test_bad_enum_value(package_dir):
+    statuses = package_dir / "data/statuses.csv"
+    replace_in(statuses, ",progress,volodymyr_zelensky,certain,", ",progress,volodymyr_zelensky,sure,")
+    rehash(package_dir)
+    line = line_of(statuses, ",sure,")
+    (problem,) = validate_package(package_dir).problems
+    assert (problem.file, problem.line, problem.column, problem.rule, problem.value) == ("data/statuses.csv", line, "certainty", "enum", "sure")
+    assert "certain, probable, possible, expected" in problem.hint
+
+
+def test_bad_number(package_dir):
+    statuses = package_dir / "data/statuses.csv"
+    replace_in(statuses, ",90,percent,", ",90%,percent,")
+    rehash(package_dir)
+    line = line_of(statuses, "90%")
+    assert problems_of(package_dir) == [("data/statuses.csv", line, "value", "type")]
+
+
+def test_value_without_unit_breaks_together_rule(package_dir):
+    statuses = package_dir / "data/statuses.csv"
+    replace_in(statuses, ",90,percent,true,", ",90,,true,")
+    rehash(package_dir)
+    line = line_of(statuses, ",90,,true,")
+    assert problems_of(package_dir) == [("data/statuses.csv", line, "unit", "together")]
+
+
+def test_status_with_two_subjects(package_dir):
+    statuses = package_dir / "data/statuses.csv"
+    replace_in(statuses, "security_guarantees_progress,security_guarantees,,", "security_guarantees_progress,security_guarantees,berlin_talks,")
+    rehash(package_dir)
+    line = line_of(statuses, "security_guarantees_progress")
+    assert problems_of(package_dir) == [("data/statuses.csv", line, "proposal_id, meeting_id", "exactly-one")]
+
+
+def test_quote_not_verbatim_shows_closest_passage(package_dir):
+    positions = package_dir / "data/proposal_positions.csv"
+    # A spreadsheet re-typed the typographic quotes as straight ones.
+    replace_in(positions, "\"“We’re trying to get it done, and", "\"\"\"We’re trying to get it done, and")
+    rehash(package_dir)
+    line = line_of(positions, "\"\"\"We’re trying")
+    (problem,) = validate_package(package_dir).problems
+    assert (problem.file, problem.line, problem.column, problem.rule) == ("data/proposal_positions.csv", line, "quote", "quote-verbatim")
+    assert "closest passage: “We’re trying to get it done" in problem.hint
+    assert "typographic quotes" in problem.hint
+
+
+def test_tampered_source_text(package_dir):
+    article = package_dir / "data/sources/berlin_talks_article.txt"
+    replace_in(article, "about 90 per cent", "about 95 per cent")
+    found = problems_of(package_dir)
+    assert ("data/sources.csv", 2, "sha256", "source-hash") in found
+    # The quote that held "90" no longer matches either: both are reported.
+    assert ("data/statuses.csv", line_of(package_dir / "data/statuses.csv", "about 90 per cent of the issues"), "quote", "quote-verbatim") in found
+
+
+def test_missing_column(package_dir):
+    meetings = package_dir / "data/meetings.csv"
+    lines = meetings.read_text(encoding="utf-8").split("\n")
+    import csv
+    import io
+
+    rows = list(csv.reader(io.StringIO("\n".join(lines))))
+    at = rows[0].index("duration")
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows([r[:at] + r[at + 1 :] for r in rows if r])
+    meetings.write_text(out.getvalue(), encoding="utf-8", newline="")
+    rehash(package_dir)
+    assert ("data/meetings.csv", 1, "duration", "missing-column") in problems_of(package_dir)
+
+
+def test_unknown_country_code(package_dir):
+    actors = package_dir / "data/actors.csv"
+    replace_in(actors, ",state,,,UKR,Q212,", ",state,,,UKX,Q212,")
+    rehash(package_dir)
+    line = line_of(actors, "UKX")
+    assert problems_of(package_dir) == [("data/actors.csv", line, "country_code", "iso-code")]
+
+
+def test_edited_csv_without_new_hash(package_dir):
+    actors = package_dir / "data/actors.csv"
+    replace_in(actors, "Prepared the draft document", "Wrote the draft document")
+    found = problems_of(package_dir, frictionless="off")
+    assert found == [("data/actors.csv", None, None, "bytes"), ("data/actors.csv", None, None, "hash")] or found == [
+        ("data/actors.csv", None, None, "hash")
+    ]
+
+
+def test_every_problem_is_reported_at_once(package_dir):
+    replace_in(package_dir / "data/statuses.csv", ",90,percent,", ",ninety,percent,")
+    replace_in(package_dir / "data/actors.csv", ",state,,,UKR,Q212,", ",state,,,UKX,Q212,")
+    replace_in(package_dir / "data/meetings.csv", ",talks,held,", ",talks,done,")
+    rehash(package_dir)
+    rules = sorted(p.rule for p in validate_package(package_dir).problems)
+    assert rules == ["enum", "iso-code", "type"]
+
+
+def test_inline_descriptor_error_is_located(package_dir):
+    schema_path = package_dir / "schemas/statuses.schema.json"
+    schema = json.loads(schema_path.read_text(encoding="utf-8"))
+    schema["primaryKey"] = ["status_key"]
+    schema_path.write_text(json.dumps(schema, indent=2), encoding="utf-8")
+    found = [(p.file, p.rule) for p in validate_package(package_dir).problems]
+    assert ("schemas/statuses.schema.json", "schema") in found
+
+
+@pytest.mark.parametrize("mode", ["full", "descriptor", "off"])
+def test_frictionless_modes_agree_on_the_real_package(mode):
+    assert validate_package(ROOT, frictionless=mode).problems == []
