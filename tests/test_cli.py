@@ -1,0 +1,86 @@
+"""The `peacetalks` command through click's CliRunner: exit codes and output."""
+
+from __future__ import annotations
+
+import json
+
+from click.testing import CliRunner
+from conftest import ROOT, line_of, rehash, replace_in
+
+from peacetalks.cli import main
+
+
+def run(*args: str):
+    return CliRunner().invoke(main, list(args))
+
+
+def test_validate_real_package_exits_0():
+    result = run("validate", str(ROOT))
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("valid: ")
+    assert "9 tables" in result.output
+
+
+def test_validate_accepts_the_descriptor_path():
+    result = run("validate", str(ROOT / "datapackage.json"))
+    assert result.exit_code == 0, result.output
+
+
+def test_validate_broken_package_exits_1_and_names_file_line_rule(package_dir):
+    positions = package_dir / "data/proposal_positions.csv"
+    replace_in(positions, ",open_to,one_us_official,probable,", ",open,one_us_official,probable,")
+    rehash(package_dir)
+    line = line_of(positions, ",open,one_us_official,")
+    result = run("validate", str(package_dir))
+    assert result.exit_code == 1
+    assert "data/proposal_positions.csv\n" in result.output
+    assert f'line {line}, column stance: "open" [enum]' in result.output
+    assert result.output.rstrip().endswith(f"invalid: 1 problem in 1 file ({package_dir} (9 tables, 116 rows))")
+
+
+def test_validate_json_report(package_dir):
+    replace_in(package_dir / "data/statuses.csv", ",90,percent,", ",9O,percent,")
+    rehash(package_dir)
+    result = run("validate", "--format", "json", str(package_dir))
+    assert result.exit_code == 1
+    report = json.loads(result.stdout)
+    assert report["valid"] is False and report["problem_count"] == 1
+    (problem,) = report["problems"]
+    assert {k: problem[k] for k in ("file", "column", "rule", "value")} == {"file": "data/statuses.csv", "column": "value", "rule": "type", "value": "9O"}
+    assert problem["line"] == line_of(package_dir / "data/statuses.csv", ",9O,")
+
+
+def test_validate_missing_package_exits_1_with_plain_message(tmp_path):
+    result = run("validate", str(tmp_path))
+    assert result.exit_code == 1
+    assert "[file-missing] no datapackage.json at" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_wrong_usage_exits_2():
+    result = run("validate", "--format", "yaml")
+    assert result.exit_code == 2
+    assert "Invalid value for '--format'" in result.output
+
+
+def test_hash_records_an_intended_edit(package_dir):
+    replace_in(package_dir / "data/actors.csv", "Prepared the draft document", "Wrote the draft document")
+    assert run("validate", str(package_dir)).exit_code == 1
+    result = run("hash", str(package_dir))
+    assert result.exit_code == 0
+    assert result.output.strip() == "updated: datapackage.json"
+    assert run("validate", str(package_dir)).exit_code == 0
+    assert run("hash", str(package_dir)).output.strip() == "hashes already up to date"
+
+
+def test_hash_updates_a_source_text_checksum(package_dir):
+    replace_in(package_dir / "data/sources/berlin_talks_article.txt", "Follow us on:", "Follow us on: ")
+    result = run("hash", str(package_dir))
+    assert result.output.strip() == "updated: data/sources.csv, datapackage.json"
+    assert run("validate", str(package_dir)).exit_code == 0
+
+
+def test_help_lists_commands():
+    result = run("--help")
+    assert result.exit_code == 0
+    assert "validate" in result.output and "hash" in result.output
