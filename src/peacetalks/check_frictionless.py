@@ -55,6 +55,45 @@ def frictionless_descriptor(package: Package) -> dict:
     return descriptor
 
 
+class RowLines:
+    """Frictionless numbers rows (header = 1); a person needs the editor line, which differs
+    once a quoted cell spans lines. Computed only when asked, and only for such files."""
+
+    def __init__(self, path):
+        self.path = path
+        self.starts: list[int] | None = None
+
+    def line_of(self, row_number: int | None) -> int | None:
+        if row_number is None:
+            return None
+        if self.starts is None:
+            self.starts = record_start_lines(self.path)
+        if self.starts and 0 < row_number <= len(self.starts):
+            return self.starts[row_number - 1]
+        return row_number
+
+
+def record_start_lines(path) -> list[int]:
+    import csv
+
+    try:
+        with open(path, encoding="utf-8", newline="") as handle:
+            text = handle.read()
+    except (OSError, UnicodeDecodeError):
+        return []
+    if '"' not in text:
+        return []  # no quoted cell, so no record spans lines: row number = line
+    reader = csv.reader(text.splitlines(keepends=True))
+    starts = []
+    try:
+        while True:
+            start = reader.line_num + 1
+            next(reader)
+            starts.append(start)
+    except (StopIteration, csv.Error):
+        return starts
+
+
 def rule_of(error) -> str:
     if error.type == "constraint-error":
         match = re.search(r'constraint "(\w+)"', error.note or "")
@@ -86,8 +125,9 @@ def check_with_frictionless(package: Package, files: dict[str, str], full: bool 
     problems = []
     for task in report.tasks:
         file = files.get(task.name, task.name)
+        lines = RowLines(package.root / file)
         for error in task.errors:
-            line = getattr(error, "row_number", None)
+            line = lines.line_of(getattr(error, "row_number", None))
             if error.type.endswith("label"):
                 line = 1
             problems.append(
