@@ -73,3 +73,78 @@ def hash_command(path: str) -> None:
         click.echo(f"error: could not update the hashes: {error}", err=True)
         sys.exit(1)
     click.echo("updated: " + ", ".join(changed) if changed else "hashes already up to date")
+
+
+EXPORT_FORMATS = ["sqlite", "xlsx", "parquet", "json"]
+PACKAGE_OPTION_HELP = "The package to read: a datapackage.json or its folder (default: the current folder, else this repository)."
+
+
+def read_package_or_exit(package_path: str | None):
+    """The package with its typed tables, or its problems on stderr and exit 1."""
+    from peacetalks.load_tables import PackageError
+    from peacetalks.prepare_export import read_for_export
+
+    try:
+        return read_for_export(package_path)
+    except PackageError as error:
+        click.echo(format_text(error.problems, package_path or "."), err=True)
+        click.echo("run `peacetalks validate` for the full report", err=True)
+        sys.exit(1)
+
+
+@main.command()
+@click.argument("output", type=click.Path(dir_okay=True, file_okay=True))
+@click.option(
+    "--to",
+    "target",
+    type=click.Choice(EXPORT_FORMATS),
+    required=True,
+    help="The format to write: sqlite (one .db file with keys and constraints, plus a Datasette <name>.metadata.json beside it), "
+    "xlsx (one workbook), parquet (a folder with one <table>.parquet per table) or json (the descriptor and every table as records).",
+)
+@click.option("--package", "package_path", type=click.Path(), default=None, help=PACKAGE_OPTION_HELP)
+@click.option("--force", is_flag=True, help="Replace OUTPUT (and the Datasette metadata file) if it already exists.")
+def export(output: str, target: str, package_path: str | None, force: bool) -> None:
+    """Write every table of the package to OUTPUT in another format.
+
+    Types, keys, allowed values and descriptions all come from the Table Schemas.
+    The same package always gives byte-identical files. An existing OUTPUT is
+    never replaced unless you pass --force.
+
+    \b
+    peacetalks export --to sqlite peacetalks.db
+    peacetalks export --to xlsx peacetalks.xlsx
+    peacetalks export --to parquet parquet/
+    peacetalks export --to json peacetalks.json
+    """
+    from pathlib import Path
+
+    from peacetalks.prepare_export import OutputExists, refuse_existing
+
+    destination = Path(output)
+    try:
+        refuse_existing(destination, force, folder=target == "parquet")
+        if target == "sqlite":
+            from peacetalks.export_sqlite import metadata_path
+
+            refuse_existing(metadata_path(destination), force)
+    except OutputExists as error:
+        raise click.BadParameter(str(error), param_hint="OUTPUT") from None
+    tables = read_package_or_exit(package_path)
+    try:
+        if target == "sqlite":
+            from peacetalks.export_sqlite import export_sqlite as write
+        elif target == "xlsx":
+            from peacetalks.export_xlsx import export_xlsx as write
+        elif target == "parquet":
+            from peacetalks.export_parquet import export_parquet as write
+        else:
+            from peacetalks.export_json import export_json as write
+        written = write(tables, destination)
+    except (OSError, ValueError) as error:
+        click.echo(f"error: could not write {destination}: {error}", err=True)
+        sys.exit(1)
+    rows = sum(tables.row_count(r) for r in tables.resources)
+    click.echo(f"wrote {', '.join(str(p) for p in written)} ({len(tables.resources)} tables, {rows} rows)")
+    if target == "sqlite":
+        click.echo(f"browse it: datasette {destination} -m {written[1]}")
