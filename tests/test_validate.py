@@ -177,3 +177,11 @@ def test_inline_descriptor_error_is_located(package_dir):
 @pytest.mark.parametrize("mode", ["full", "descriptor", "off"])
 def test_frictionless_modes_agree_on_the_real_package(mode):
     assert validate_package(ROOT, frictionless=mode).problems == []
+
+
+def test_country_code_in_lower_case_is_not_a_code(package_dir):
+    actors = package_dir / "data/actors.csv"
+    replace_in(actors, ",state,,,UKR,Q212,", ",state,,,ukr,Q212,")
+    rehash(package_dir)
+    line = line_of(actors, ",ukr,")
+    assert problems_of(package_dir) == [("data/actors.csv", line, "country_code", "iso-code"), ("data/actors.csv", line, "country_code", "pattern")]

@@ -131,7 +131,9 @@ def check_codes(package: Package, frames: Frames, files: dict[str, str]) -> list
             import pycountry
 
             values = frame[field["name"]].dropna().astype(str)
-            known = {code: pycountry.countries.get(alpha_3=code) is not None for code in values.unique()}
+            # pycountry matches case-insensitively; a code list is exact.
+            official = {country.alpha_3 for country in pycountry.countries}
+            known = {code: code in official for code in values.unique()}
             for line, code in values[~values.map(known)].items():
                 problems.append(
                     Problem.at(files[resource.name], "iso-code", "not an ISO 3166-1 alpha-3 country code", line=int(line), column=field["name"], value=code, hint="e.g. UKR, USA, GBR; see https://www.iso.org/obp/ui/#search")
