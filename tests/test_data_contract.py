@@ -129,3 +129,11 @@ def test_descriptor_is_data_package_v2_with_hashes():
         assert resource["type"] == "table"
         assert resource["hash"].startswith("sha256:") and isinstance(resource["bytes"], int)
         assert resource["schema"] == f"schemas/{resource['name']}.schema.json"
+
+
+def test_frictionless_itself_finds_the_package_valid(monkeypatch):
+    import frictionless
+
+    monkeypatch.chdir(ROOT)
+    report = frictionless.validate("datapackage.json")
+    assert report.valid, report.flatten(["type", "note"])
