@@ -148,3 +148,17 @@ def export(output: str, target: str, package_path: str | None, force: bool) -> N
     click.echo(f"wrote {', '.join(str(p) for p in written)} ({len(tables.resources)} tables, {rows} rows)")
     if target == "sqlite":
         click.echo(f"browse it: datasette {destination} -m {written[1]}")
+
+
+@main.command()
+@click.argument("path", required=False, default=".", type=click.Path())
+def info(path: str) -> None:
+    """Show the package's title, version, licence and sources, and each table with its row count."""
+    from peacetalks.read_package import read_package
+    from peacetalks.show_info import info_lines
+
+    package, problems = read_package(path)
+    if package is None:
+        click.echo(format_text(problems, path), err=True)
+        sys.exit(1)
+    click.echo("\n".join(info_lines(package)))
