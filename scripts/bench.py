@@ -1,0 +1,755 @@
+#!/usr/bin/env python3
+"""Benchmark the validator on a synthetic package built from the project's own schemas.
+
+    python scripts/bench.py --rows 1000000            # the issue's figure
+    python scripts/bench.py --rows 2000 --repeat 1    # a quick smoke run
+    python scripts/bench.py --rows 10000 100000 1000000 --save results.json --plot docs/performance.png
+
+For each size it writes a package to a temporary folder (or --out): every table
+in datapackage.json, the largest with N rows and the others in the proportion
+of the real package, every key consistent, enums drawn from the schemas' enums,
+other values drawn from the real tables, quotes drawn from the real source
+text. It then plants one defect of each kind the validator checks at a known
+row, and times, as child processes:
+
+  (a) `peacetalks validate --format json`   (found defects counted by file, line and rule)
+  (b) `frictionless validate --json`        (skip with --skip-frictionless)
+  (c) reading the same CSVs with pyarrow alone, as text: the floor
+
+Nothing here restates a column list: columns, types, keys, enums, patterns and
+rules are all read from schemas/ and datapackage.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import hashlib
+import json
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+
+from peacetalks.read_package import Package, Resource, read_package
+
+ROOT = Path(__file__).resolve().parents[1]
+CHUNK = 1_000_000
+RESERVED = 16  # rows at the end of each table kept for defects; nothing else points at them
+BAD_VALUES = {"number": "12%", "integer": "1.5", "boolean": "maybe", "date": "2025-02-30", "datetime": "yesterday"}
+SOURCE_ROWS = 3  # a table of source texts gets this many rows, each a copy of a real text
+
+
+# ----------------------------------------------------------------------------- the real package
+
+
+def read_real(root: Path, resource: Resource) -> dict[str, list[str]]:
+    table = pacsv.read_csv(
+        root / resource.path,
+        convert_options=pacsv.ConvertOptions(
+            column_types={f["name"]: pa.string() for f in resource.fields}, strings_can_be_null=False, null_values=[]
+        ),
+    )
+    return {name: table.column(name).to_pylist() for name in table.column_names}
+
+
+def marked(resource: Resource, key: str) -> dict | None:
+    return next((f for f in resource.fields if isinstance(f.get("peacetalks"), dict) and key in f["peacetalks"]), None)
+
+
+def constraints(field_: dict) -> dict:
+    return field_.get("constraints") or {}
+
+
+def quote_pool(text: str, rng: np.random.Generator, size: int = 400) -> list[str]:
+    """Verbatim spans of the text, a few words long, never across a line break."""
+    spans: set[str] = set()
+    lines = [line for line in text.split("\n") if len(line.split()) >= 4]
+    for _ in range(size * 4):
+        words = lines[rng.integers(len(lines))].split(" ")
+        length = int(rng.integers(3, min(16, len(words)) + 1))
+        start = int(rng.integers(0, len(words) - length + 1))
+        span = " ".join(words[start : start + length]).strip()
+        if span and span in text and "\n" not in span:
+            spans.add(span)
+        if len(spans) >= size:
+            break
+    return sorted(spans)
+
+
+def topological(package: Package) -> list[Resource]:
+    done: list[Resource] = []
+    names: set[str] = set()
+    pending = list(package.resources)
+    while pending:
+        for resource in pending:
+            parents = {fk["resource"] for fk in resource.foreign_keys} - {resource.name}
+            if parents <= names:
+                done.append(resource)
+                names.add(resource.name)
+                pending.remove(resource)
+                break
+        else:
+            raise SystemExit("foreign keys form a loop between tables; cannot order them")
+    return done
+
+
+# ----------------------------------------------------------------------------- the synthetic package
+
+
+@dataclass
+class Defect:
+    kind: str  # what was planted
+    rule: str  # the rule the validator must report
+    file: str
+    line: int | None
+    column: str | None = None
+
+
+@dataclass
+class Plan:
+    """One table to generate: its size, how its keys look, and the cells to override for defects."""
+
+    resource: Resource
+    rows: int
+    real: dict[str, list[str]]
+    key_pool: pa.Array | None = None  # real key values, to which "_<row>" is appended
+    overrides: dict[int, dict[str, str | None]] = field(default_factory=dict)
+
+    @property
+    def head(self) -> int:
+        """Rows other rows may point at (the tail is kept for defects)."""
+        return max(1, self.rows - RESERVED) if self.rows > RESERVED else max(1, self.rows - 1)
+
+    def keys(self, index: np.ndarray) -> pa.Array:
+        pool = self.key_pool
+        return pc.binary_join_element_wise(pool.take(pa.array(index % len(pool))), pa.array(index).cast(pa.string()), "_")
+
+    def key(self, index: int) -> str:
+        return self.keys(np.array([index]))[0].as_py()
+
+    def set(self, row: int, column: str, value: str | None) -> None:
+        self.overrides.setdefault(row, {})[column] = value
+
+
+class Generator:
+    def __init__(self, package: Package, rows: int, seed: int = 7):
+        self.package = package
+        self.rng = np.random.default_rng(seed)
+        self.order = topological(package)
+        reals = {r.name: read_real(package.root, r) for r in package.resources}
+        largest = max(len(next(iter(real.values()), [])) for real in reals.values())
+        self.plans: dict[str, Plan] = {}
+        for resource in self.order:
+            real = reals[resource.name]
+            real_rows = len(next(iter(real.values()), []))
+            n = max(RESERVED + 4, round(rows * real_rows / largest))
+            if marked(resource, "sourceText"):
+                n = SOURCE_ROWS
+            plan = Plan(resource, n, real)
+            if len(resource.primary_key) == 1:
+                plan.key_pool = self.key_pool(resource, resource.primary_key[0], real)
+            self.plans[resource.name] = plan
+        self.texts = self.source_texts(reals)
+        text = next(iter(self.texts.values()))
+        self.quotes = pa.array(quote_pool(text, self.rng))
+        self.defects: list[Defect] = []
+
+    # --- values
+
+    def key_pool(self, resource: Resource, column: str, real: dict[str, list[str]]) -> pa.Array:
+        pattern = constraints(resource.field(column) or {}).get("pattern")
+        pool = [v for v in real[column] if v] or [column]
+        for value in pool:
+            if pattern and not re.fullmatch(pattern, f"{value}_12"):
+                raise SystemExit(f"{resource.name}.{column}: cannot make unique keys matching {pattern!r} from {value!r}")
+        return pa.array(pool)
+
+    def source_texts(self, reals) -> dict[str, str]:
+        """Real source texts by the synthetic source id that copies them."""
+        texts: dict[str, str] = {}
+        for resource in self.package.resources:
+            path_field = marked(resource, "sourceText")
+            if path_field is None:
+                continue
+            originals = [(self.package.root / p).read_text(encoding="utf-8") for p in reals[resource.name][path_field["name"]] if p]
+            plan = self.plans[resource.name]
+            for row in range(plan.rows):
+                texts[plan.key(row)] = originals[row % len(originals)]
+        if not texts:
+            raise SystemExit("no table marks a sourceText field: nothing to draw quotes from")
+        return texts
+
+    def rate(self, plan: Plan, column: str) -> float:
+        field_ = plan.resource.field(column) or {}
+        if constraints(field_).get("required") or column in plan.resource.primary_key:
+            return 1.0
+        values = plan.real.get(column) or []
+        return sum(1 for v in values if v) / len(values) if values else 0.0
+
+    def blank(self, values: pa.Array, rate: float) -> pa.Array:
+        if rate >= 1.0:
+            return values
+        keep = pa.array(self.rng.random(len(values)) < rate)
+        return pc.if_else(keep, values, pa.scalar(None, pa.string()))
+
+    def foreign(self, plan: Plan, column: str) -> dict | None:
+        return next((fk for fk in plan.resource.foreign_keys if fk["fields"] == [column]), None)
+
+    def fk_values(self, plan: Plan, fk: dict, index: np.ndarray) -> pa.Array:
+        target = self.plans[fk["resource"]]
+        if target.resource.primary_key != fk["reference_fields"]:
+            raise SystemExit(f"{plan.resource.name}: foreign key to {fk['resource']} does not name its primary key")
+        if target is plan:  # a self-link points at an earlier row, so links never loop
+            limit = np.minimum(index, target.head)
+            parents = (self.rng.random(len(index)) * limit).astype(np.int64)
+            values = target.keys(parents)
+            return pc.if_else(pa.array(limit > 0), values, pa.scalar(None, pa.string()))
+        return target.keys(self.rng.integers(0, target.head, len(index)))
+
+    def sample(self, pool: list[str], size: int) -> pa.Array:
+        return pa.array(pool).take(pa.array(self.rng.integers(0, len(pool), size)))
+
+    def column(self, plan: Plan, field_: dict, index: np.ndarray) -> pa.Array:
+        name, kind, size = field_["name"], field_.get("type", "string"), len(index)
+        resource = plan.resource
+        rules = field_.get("peacetalks") if isinstance(field_.get("peacetalks"), dict) else {}
+        allowed = constraints(field_).get("enum")
+        real = [v for v in plan.real.get(name, []) if v and "\n" not in v]
+        if resource.primary_key == [name]:
+            return plan.keys(index)
+        if len(resource.primary_key) > 1 and name in resource.primary_key:
+            return self.composite_part(plan, name, index)
+        if "sourceText" in rules:
+            folder = str(Path(real[0]).parent) if real else "data/sources"
+            return pa.array([f"{folder}/{plan.key(i)}.txt" for i in index])
+        if "sha256Of" in rules:
+            key = [plan.key(i) for i in index]
+            return pa.array([hashlib.sha256(self.texts[k].encode("utf-8")).hexdigest() for k in key])
+        if "quoteOf" in rules:
+            values = self.quotes.take(pa.array(self.rng.integers(0, len(self.quotes), size)))
+        elif (fk := self.foreign(plan, name)) is not None:
+            values = self.fk_values(plan, fk, index)
+        elif isinstance(allowed, list):
+            values = self.sample([str(v) for v in allowed], size)
+        elif real:
+            values = self.sample(real, size)
+        elif kind in ("number", "integer"):
+            values = pa.array(self.rng.integers(0, 100, size)).cast(pa.string())
+        elif kind == "boolean":
+            values = self.sample(["true", "false"], size)
+        else:
+            values = pa.array(["x"] * size)
+        return self.blank(values, self.rate(plan, name))
+
+    def composite_part(self, plan: Plan, column: str, index: np.ndarray) -> pa.Array:
+        """Composite keys: row r is the mixed-radix number r over each key column's domain, so no two rows repeat."""
+        radix = 1
+        for part in plan.resource.primary_key:
+            domain = self.domain(plan, part)
+            if part == column:
+                return domain(((index // radix) % domain.size).astype(np.int64))
+            radix *= domain.size
+        raise AssertionError(column)
+
+    def domain(self, plan: Plan, column: str):
+        fk = self.foreign(plan, column)
+        allowed = constraints(plan.resource.field(column) or {}).get("enum")
+        if fk is not None:
+            target = self.plans[fk["resource"]]
+
+            def pick(i, target=target):
+                return target.keys(i)
+
+            pick.size = target.head
+        elif isinstance(allowed, list):
+            pool = pa.array([str(v) for v in allowed])
+
+            def pick(i, pool=pool):
+                return pool.take(pa.array(i))
+
+            pick.size = len(pool)
+        else:
+            pool_plan = Plan(plan.resource, plan.rows, plan.real, self.key_pool(plan.resource, column, plan.real))
+
+            def pick(i, pool_plan=pool_plan):
+                return pool_plan.keys(i)
+
+            pick.size = 1 << 62
+        return pick
+
+    def row_rules(self, plan: Plan, columns: dict[str, pa.Array], index: np.ndarray) -> None:
+        """exactlyOne: one column of the group set per row; together: all or none."""
+        rules = plan.resource.rules
+        size = len(index)
+        for group in rules.get("exactlyOne") or []:
+            choice = self.rng.integers(0, len(group), size)
+            for position, name in enumerate(group):
+                columns[name] = pc.if_else(pa.array(choice == position), self.fill(plan, name, index), pa.scalar(None, pa.string()))
+        for group in rules.get("together") or []:
+            keep = pa.array(self.rng.random(size) < self.rate(plan, group[0]))
+            for name in group:
+                columns[name] = pc.if_else(keep, self.fill(plan, name, index), pa.scalar(None, pa.string()))
+
+    def fill(self, plan: Plan, name: str, index: np.ndarray) -> pa.Array:
+        """A column with every cell set (for rule groups)."""
+        fk = self.foreign(plan, name)
+        if fk is not None and fk["resource"] != plan.resource.name:
+            return self.fk_values(plan, fk, index)
+        allowed = constraints(plan.resource.field(name)).get("enum")
+        if isinstance(allowed, list):
+            return self.sample([str(v) for v in allowed], len(index))
+        real = [v for v in plan.real.get(name, []) if v and "\n" not in v]
+        return self.sample(real or ["1"], len(index))
+
+    def valid_value(self, plan: Plan, name: str, row: int) -> str:
+        field_ = plan.resource.field(name)
+        fk = self.foreign(plan, name)
+        if fk is not None:
+            return self.plans[fk["resource"]].key(0)
+        allowed = constraints(field_).get("enum")
+        if isinstance(allowed, list):
+            return str(allowed[0])
+        real = [v for v in plan.real.get(name, []) if v]
+        return real[0] if real else "1"
+
+    # --- defects
+
+    def plant(self) -> None:
+        """One defect of each kind the data allows, each at its own row of a table's reserved tail."""
+        tails = {name: iter(range(plan.rows - 1, plan.head - 1, -1)) for name, plan in self.plans.items()}
+        used: set[str] = set()
+
+        def row_of(plan: Plan) -> int:
+            return next(tails[plan.resource.name])
+
+        def add(kind: str, rule: str, plan: Plan, row: int | None, column: str | None) -> None:
+            line = None if row is None else row + 2
+            self.defects.append(Defect(kind, rule, plan.resource.path, line, column))
+            used.add(kind)
+
+        by_size = sorted(self.plans.values(), key=lambda p: -p.rows)
+        for plan in by_size:
+            resource = plan.resource
+            key = resource.primary_key
+            fks = [fk for fk in resource.foreign_keys if len(fk["fields"]) == 1]
+            linked = {fk["fields"][0] for fk in fks}
+            groups = [c for g in (resource.rules.get("exactlyOne") or []) + (resource.rules.get("together") or []) for c in g]
+            special = linked | set(key) | set(groups)
+            if "duplicate-key" not in used and len(key) == 1 and not marked(resource, "sourceText"):
+                first, second = sorted((row_of(plan), row_of(plan)))
+                plan.set(second, key[0], plan.key(first))
+                add("duplicate-key", "primary-key", plan, second, key[0])
+            if "duplicate-composite-key" not in used and len(key) > 1:
+                first, second = sorted((row_of(plan), row_of(plan)))
+                plan.set(second, "__copy_key__", str(first))
+                add("duplicate-composite-key", "primary-key", plan, second, ", ".join(key))
+            for fk in fks:
+                if "dangling-foreign-key" not in used and fk["resource"] != resource.name and fk["fields"][0] not in groups:
+                    row = row_of(plan)
+                    target = self.plans[fk["resource"]]
+                    plan.set(row, fk["fields"][0], target.key(target.rows + 1000))
+                    add("dangling-foreign-key", "foreign-key", plan, row, fk["fields"][0])
+                if "cycle" not in used and fk["resource"] == resource.name:
+                    first, second = sorted((row_of(plan), row_of(plan)))
+                    column = fk["fields"][0]
+                    plan.set(first, column, plan.key(second))
+                    plan.set(second, column, plan.key(first))
+                    add("cycle", "cycle", plan, first, column)
+            for field_ in resource.fields:
+                name, kind = field_["name"], field_.get("type", "string")
+                rules = field_.get("peacetalks") if isinstance(field_.get("peacetalks"), dict) else {}
+                limits = constraints(field_)
+                if name in key or name in linked:
+                    continue
+                if "bad-enum" not in used and isinstance(limits.get("enum"), list) and kind == "string" and name not in groups:
+                    row = row_of(plan)
+                    plan.set(row, name, "not_an_allowed_value")
+                    add("bad-enum", "enum", plan, row, name)
+                if f"bad-{kind}" not in used and kind in BAD_VALUES:
+                    row = row_of(plan)
+                    self.group_around(plan, row, name, filled=False)
+                    plan.set(row, name, BAD_VALUES[kind])
+                    add(f"bad-{kind}", "type", plan, row, name)
+                if "below-minimum" not in used and "minimum" in limits and kind in ("number", "integer"):
+                    row = row_of(plan)
+                    self.group_around(plan, row, name, filled=True)
+                    plan.set(row, name, str(limits["minimum"] - 1))
+                    add("below-minimum", "range", plan, row, name)
+                if "pattern" not in used and isinstance(limits.get("pattern"), str) and not rules and name not in special:
+                    bad = next(v for v in ("not valid!", "?", "NOT VALID") if not re.fullmatch(limits["pattern"], v))
+                    row = row_of(plan)
+                    plan.set(row, name, bad)
+                    add("pattern", "pattern", plan, row, name)
+                if "required" not in used and limits.get("required") and not rules and name not in special:
+                    row = row_of(plan)
+                    plan.set(row, name, None)
+                    add("required", "required", plan, row, name)
+                if "quote-verbatim" not in used and "quoteOf" in rules:
+                    row = row_of(plan)
+                    plan.set(row, name, "__spaced_quote__")
+                    add("quote-verbatim", "quote-verbatim", plan, row, name)
+                if "iso-code" not in used and rules.get("codelist") == "iso-3166-1-alpha-3":
+                    row = row_of(plan)
+                    pattern = limits.get("pattern") or ".*"
+                    plan.set(row, name, next(v for v in ("ZZZ", "XYZ", "QQQ") if re.fullmatch(pattern, v)))
+                    add("iso-code", "iso-code", plan, row, name)
+                if "source-hash" not in used and "sha256Of" in rules:
+                    row = plan.rows - 1
+                    plan.set(row, name, hashlib.sha256(b"not the text").hexdigest())
+                    add("source-hash", "source-hash", plan, row, name)
+            for group in resource.rules.get("exactlyOne") or []:
+                if "exactly-one" not in used:
+                    row = row_of(plan)
+                    for name in group:
+                        plan.set(row, name, self.valid_value(plan, name, row))
+                    add("exactly-one", "exactly-one", plan, row, ", ".join(group))
+            for group in resource.rules.get("together") or []:
+                if "together" not in used:
+                    row = row_of(plan)
+                    plan.set(row, group[0], self.valid_value(plan, group[0], row))
+                    for name in group[1:]:
+                        plan.set(row, name, None)
+                    add("together", "together", plan, row, ", ".join(group[1:]))
+
+    def group_around(self, plan: Plan, row: int, column: str, *, filled: bool) -> None:
+        """A bad value inside a `together` group: keep the rest of the group consistent with it,
+        so the row breaks only the rule being planted (unreadable counts as empty)."""
+        for group in plan.resource.rules.get("together") or []:
+            if column in group:
+                for name in group:
+                    if name != column:
+                        plan.set(row, name, self.valid_value(plan, name, row) if filled else None)
+
+    # --- writing
+
+    def write(self, out: Path) -> int:
+        if out.exists():
+            shutil.rmtree(out)
+        (out / "data").mkdir(parents=True)
+        shutil.copytree(self.package.root / "schemas", out / "schemas")
+        descriptor = copy.deepcopy(self.package.descriptor)
+        for plan in self.plans.values():
+            self.write_table(out, plan)
+            if marked(plan.resource, "sourceText"):
+                for row in range(plan.rows):
+                    path = out / self.source_path(plan, row)
+                    path.parent.mkdir(parents=True, exist_ok=True)
+                    path.write_text(self.texts[plan.key(row)], encoding="utf-8", newline="")
+        hash_defect = None
+        for item in descriptor["resources"]:
+            path = out / item["path"]
+            if "hash" in item or "bytes" in item:
+                digest, size = file_digest(path)
+                item["hash"] = f"sha256:{digest}"
+                item["bytes"] = size
+                if hash_defect is None and not marked(self.plans[item["name"]].resource, "sourceText"):
+                    item["hash"] = "sha256:" + hashlib.sha256(b"another file").hexdigest()
+                    hash_defect = Defect("resource-hash", "hash", item["path"], None)
+        if hash_defect is not None:
+            self.defects.append(hash_defect)
+        (out / "datapackage.json").write_text(json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        (out / "defects.json").write_text(json.dumps([d.__dict__ for d in self.defects], indent=1) + "\n", encoding="utf-8")
+        return sum(p.rows for p in self.plans.values())
+
+    def source_path(self, plan: Plan, row: int) -> str:
+        path_field = marked(plan.resource, "sourceText")
+        return self.column(plan, path_field, np.array([row]))[0].as_py()
+
+    def write_table(self, out: Path, plan: Plan) -> None:
+        names = plan.resource.field_names
+        schema = pa.schema([(name, pa.string()) for name in names])
+        with pacsv.CSVWriter(out / plan.resource.path, schema, write_options=pacsv.WriteOptions(quoting_style="needed")) as writer:
+            for start in range(0, plan.rows, CHUNK):
+                index = np.arange(start, min(plan.rows, start + CHUNK), dtype=np.int64)
+                columns = {f["name"]: self.column(plan, f, index) for f in plan.resource.fields}
+                self.row_rules(plan, columns, index)
+                self.apply_overrides(plan, columns, index)
+                writer.write_table(pa.table([columns[n] for n in names], schema=schema))
+
+    def apply_overrides(self, plan: Plan, columns: dict[str, pa.Array], index: np.ndarray) -> None:
+        start, stop = int(index[0]), int(index[-1]) + 1
+        for row, cells in sorted(plan.overrides.items()):
+            if not start <= row < stop:
+                continue
+            position = row - start
+            if "__copy_key__" in cells:
+                source = int(cells["__copy_key__"]) - start
+                cells = {k: columns[k][source].as_py() for k in plan.resource.primary_key}
+            for name, value in cells.items():
+                if value == "__spaced_quote__":
+                    value = columns[name][position].as_py().replace(" ", "  ", 1)
+                array = columns[name].to_pylist() if len(columns[name]) < 64 else None
+                if array is not None:
+                    array[position] = value
+                    columns[name] = pa.array(array, pa.string())
+                else:
+                    mask = np.zeros(len(columns[name]), dtype=bool)
+                    mask[position] = True
+                    columns[name] = pc.if_else(pa.array(mask), pa.scalar(value, pa.string()), columns[name])
+
+
+def file_digest(path: Path) -> tuple[str, int]:
+    digest, size = hashlib.sha256(), 0
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 22), b""):
+            digest.update(block)
+            size += len(block)
+    return digest.hexdigest(), size
+
+
+# ----------------------------------------------------------------------------- running
+
+
+@dataclass
+class Run:
+    tool: str
+    rows: int
+    seconds: list[float]
+    peak_mb: float
+    found: int | None = None
+    planted: int | None = None
+    by_kind: dict[str, list[int]] = field(default_factory=dict)
+    extra: list[list] = field(default_factory=list)
+
+    @property
+    def wall(self) -> float:
+        return statistics.median(self.seconds)
+
+
+def measure(command: list[str], cwd: Path, stdout_path: Path) -> tuple[float, float, int]:
+    """Wall seconds, peak resident MB of the child (wait4's own rusage), exit code."""
+    with open(stdout_path, "wb") as out:
+        start = time.perf_counter()
+        process = subprocess.Popen(command, cwd=cwd, stdout=out, stderr=subprocess.DEVNULL)
+        _, status, usage = os.wait4(process.pid, 0)
+        elapsed = time.perf_counter() - start
+        process.returncode = os.waitstatus_to_exitcode(status)
+    return elapsed, usage.ru_maxrss / 1024, process.returncode
+
+
+def executable(name: str) -> str:
+    beside = Path(sys.executable).parent / name
+    return str(beside) if beside.exists() else (shutil.which(name) or name)
+
+
+PYARROW_FLOOR = """
+import sys, json, pyarrow as pa, pyarrow.csv as c
+from pathlib import Path
+root = Path(sys.argv[1]); rows = 0
+for r in json.loads((root / "datapackage.json").read_text())["resources"]:
+    header = (root / r["path"]).open(encoding="utf-8").readline()
+    names = [n.strip('"') for n in header.rstrip("\\n").split(",")]
+    t = c.read_csv(root / r["path"], read_options=c.ReadOptions(block_size=1 << 24),
+        convert_options=c.ConvertOptions(column_types={n: pa.string() for n in names}, strings_can_be_null=False, null_values=[]))
+    rows += t.num_rows
+print(rows)
+"""
+
+
+def found_by_kind(defects: list[Defect], reported: set[tuple], tool: str, out: Path, rows: int, seconds, peak) -> Run:
+    planted = {(d.file, d.line, d.rule) for d in defects}
+    by_kind: dict[str, list[int]] = {}
+    for d in defects:
+        hit = by_kind.setdefault(d.kind, [0, 0])
+        hit[1] += 1
+        hit[0] += (d.file, d.line, d.rule) in reported
+    extra = sorted((list(r) for r in reported - planted), key=str)
+    return Run(tool, rows, seconds, peak, sum(h[0] for h in by_kind.values()), len(defects), by_kind, extra)
+
+
+def run_validate(out: Path, defects, rows: int, repeat: int, work: Path) -> Run:
+    command = [executable("peacetalks"), "validate", str(out), "--format", "json"]
+    seconds, peak, report = [], 0.0, None
+    for _ in range(repeat):
+        elapsed, mb, code = measure(command, work, work / "validate.json")
+        if code not in (0, 1):
+            raise SystemExit(f"peacetalks validate failed with exit code {code}")
+        seconds.append(elapsed)
+        peak = max(peak, mb)
+        report = json.loads((work / "validate.json").read_text(encoding="utf-8"))
+    reported = {(p["file"], p["line"], p["rule"]) for p in report["problems"]}
+    return found_by_kind(defects, reported, "peacetalks validate", out, rows, seconds, peak)
+
+
+def run_frictionless(out: Path, defects, rows: int, repeat: int, work: Path) -> Run:
+    from peacetalks.check_frictionless import CONSTRAINT_RULES, ROW_RULES
+
+    command = [executable("frictionless"), "validate", "--json", "datapackage.json"]
+    seconds, peak, report = [], 0.0, {}
+    for _ in range(repeat):
+        elapsed, mb, _ = measure(command, out, work / "frictionless.json")
+        seconds.append(elapsed)
+        peak = max(peak, mb)
+        try:
+            report = json.loads((work / "frictionless.json").read_text(encoding="utf-8"))
+        except json.JSONDecodeError:
+            report = {}
+    paths = {r["name"]: r["path"] for r in json.loads((out / "datapackage.json").read_text())["resources"]}
+    reported = set()
+    for task in report.get("tasks", []):
+        file = paths.get(task.get("name"), task.get("name"))
+        for error in task.get("errors", []):
+            rule = ROW_RULES.get(error["type"], error["type"])
+            if error["type"] == "constraint-error":
+                match = re.search(r'constraint "(\w+)"', error.get("note", ""))
+                rule = CONSTRAINT_RULES.get(match.group(1), rule) if match else rule
+            reported.add((file, error.get("rowNumber"), rule))
+    return found_by_kind(defects, reported, "frictionless validate", out, rows, seconds, peak)
+
+
+def run_pyarrow(out: Path, rows: int, repeat: int, work: Path) -> Run:
+    command = [sys.executable, "-c", PYARROW_FLOOR, str(out)]
+    seconds, peak = [], 0.0
+    for _ in range(repeat):
+        elapsed, mb, code = measure(command, work, work / "pyarrow.txt")
+        if code != 0:
+            raise SystemExit("the pyarrow read failed")
+        seconds.append(elapsed)
+        peak = max(peak, mb)
+    return Run("pyarrow read (floor)", rows, seconds, peak)
+
+
+def benchmark(rows: int, *, repeat: int = 3, frictionless: bool = True, frictionless_repeat: int | None = None,
+              out: Path | None = None, package_path: Path = ROOT, log=print) -> dict:
+    package, problems = read_package(package_path)
+    if package is None:
+        raise SystemExit(f"cannot read the package: {problems}")
+    keep = out is not None
+    work = Path(tempfile.mkdtemp(prefix="peacetalks-bench-"))
+    folder = out if out is not None else work / "package"
+    try:
+        started = time.perf_counter()
+        generator = Generator(package, rows)
+        generator.plant()
+        total = generator.write(folder)
+        size = sum((folder / p.resource.path).stat().st_size for p in generator.plans.values())
+        log(f"generated {total:,} rows in {len(generator.plans)} tables ({size / 1e6:,.0f} MB of CSV) "
+            f"with {len(generator.defects)} planted defects in {time.perf_counter() - started:.1f} s: {folder}")
+        runs = [run_validate(folder, generator.defects, total, repeat, work)]
+        if frictionless:
+            runs.append(run_frictionless(folder, generator.defects, total, frictionless_repeat or repeat, work))
+        runs.append(run_pyarrow(folder, total, repeat, work))
+        return {
+            "largest_table_rows": rows,
+            "rows": total,
+            "csv_mb": round(size / 1e6, 1),
+            "tables": {p.resource.name: p.rows for p in generator.plans.values()},
+            "runs": [run.__dict__ | {"wall": run.wall} for run in runs],
+            "defects": [d.__dict__ for d in generator.defects],
+        }
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+        if not keep:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+# ----------------------------------------------------------------------------- reporting
+
+
+def table(results: list[dict]) -> str:
+    lines = [f"{'tool':<24}{'rows':>12}{'wall s':>10}{'rows/s':>13}{'peak MB':>10}{'found/planted':>15}"]
+    for result in results:
+        for run in result["runs"]:
+            found = f"{run['found']}/{run['planted']}" if run["planted"] is not None else "-"
+            rate = run["rows"] / run["wall"]
+            lines.append(f"{run['tool']:<24}{run['rows']:>12,}{run['wall']:>10.2f}{rate:>13,.0f}{run['peak_mb']:>10.0f}{found:>15}")
+        walls = {run["tool"].split()[0]: run["wall"] for run in result["runs"]}
+        ratios = []
+        if "frictionless" in walls:
+            ratios.append(f"a/b (validate / frictionless) = {walls['peacetalks'] / walls['frictionless']:.3f}"
+                          f" ({walls['frictionless'] / walls['peacetalks']:.1f}x faster)")
+        ratios.append(f"a/c (validate / pyarrow read) = {walls['peacetalks'] / walls['pyarrow']:.2f}")
+        lines.append("  " + "; ".join(ratios))
+    return "\n".join(lines)
+
+
+def kinds(result: dict) -> str:
+    lines = []
+    for run in result["runs"]:
+        if run["planted"] is None:
+            continue
+        cells = ", ".join(f"{kind} {hit[0]}/{hit[1]}" for kind, hit in sorted(run["by_kind"].items()))
+        lines.append(f"  {run['tool']}: {cells}")
+        for extra in run["extra"][:10]:
+            lines.append(f"    not planted: {extra}")
+    return "\n".join(lines)
+
+
+def plot(results: list[dict], path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    figure, (left, right) = plt.subplots(1, 2, figsize=(10, 4))
+    tools: dict[str, list[tuple[int, float, float]]] = {}
+    for result in sorted(results, key=lambda r: r["rows"]):
+        for run in result["runs"]:
+            tools.setdefault(run["tool"], []).append((run["rows"], run["wall"], run["peak_mb"]))
+    for tool, points in tools.items():
+        xs = [p[0] for p in points]
+        left.plot(xs, [p[1] for p in points], marker="o", label=tool)
+        right.plot(xs, [p[2] for p in points], marker="o", label=tool)
+    for axis, label in ((left, "wall time, s (median)"), (right, "peak memory, MB")):
+        axis.set_xscale("log")
+        axis.set_yscale("log")
+        axis.set_xlabel("rows in the package (all tables)")
+        axis.set_ylabel(label)
+        axis.grid(True, which="both", alpha=0.3)
+    left.legend(fontsize=8)
+    figure.suptitle("peacetalks validate on synthetic packages")
+    figure.tight_layout()
+    figure.savefig(path, dpi=120)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rows", type=int, nargs="+", default=[1_000_000], help="rows in the largest table (several sizes allowed)")
+    parser.add_argument("--repeat", type=int, default=3, help="runs per tool; the median wall time is shown")
+    parser.add_argument("--skip-frictionless", action="store_true", help="do not run frictionless (slow at large sizes)")
+    parser.add_argument("--frictionless-repeat", type=int, default=None, help="runs of frictionless (default: --repeat)")
+    parser.add_argument("--out", type=Path, default=None, help="keep the generated package in this folder (default: a temporary one)")
+    parser.add_argument("--save", type=Path, default=None, help="add the results to this JSON file (by size)")
+    parser.add_argument("--plot", type=Path, default=None, help="draw time and memory against rows (all results in --save) to this PNG")
+    args = parser.parse_args(argv)
+    results = []
+    for rows in args.rows:
+        out = args.out / f"rows-{rows}" if args.out and len(args.rows) > 1 else args.out
+        result = benchmark(rows, repeat=args.repeat, frictionless=not args.skip_frictionless,
+                           frictionless_repeat=args.frictionless_repeat, out=out, log=lambda m: print(m, file=sys.stderr))
+        results.append(result)
+        print(table([result]))
+        print(kinds(result))
+        sys.stdout.flush()
+    everything = results
+    if args.save:
+        saved = json.loads(args.save.read_text()) if args.save.exists() else []
+        merged = {r["largest_table_rows"]: r for r in saved}
+        for result in results:
+            previous = merged.get(result["largest_table_rows"])
+            if previous and not any(r["tool"].startswith("frictionless") for r in result["runs"]):
+                result["runs"][1:1] = [r for r in previous["runs"] if r["tool"].startswith("frictionless")]
+            merged[result["largest_table_rows"]] = result
+        everything = sorted(merged.values(), key=lambda r: r["rows"])
+        args.save.write_text(json.dumps(everything, indent=1) + "\n")
+    if args.plot:
+        plot(everything, args.plot)
+    ours = [r for result in results for r in result["runs"] if r["tool"].startswith("peacetalks")]
+    missed = [r for r in ours if r["found"] != r["planted"] or r["extra"]]
+    return 1 if missed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,76 @@
+"""Smoke test of scripts/bench.py at a small size: every planted defect is found
+by `peacetalks validate`, at its file, line and rule, and nothing else is
+reported. Timings are printed by the benchmark, never asserted here."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def bench():
+    spec = importlib.util.spec_from_file_location("bench", ROOT / "scripts" / "bench.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["bench"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def result(bench, tmp_path_factory):
+    return bench.benchmark(2_000, repeat=1, frictionless=False, out=tmp_path_factory.mktemp("bench") / "package", log=lambda _: None)
+
+
+def validate_run(result: dict) -> dict:
+    return next(run for run in result["runs"] if run["tool"] == "peacetalks validate")
+
+
+def test_every_kind_of_defect_is_planted(result):
+    kinds = {d["kind"] for d in result["defects"]}
+    assert kinds >= {
+        "duplicate-key",
+        "duplicate-composite-key",
+        "dangling-foreign-key",
+        "cycle",
+        "bad-enum",
+        "bad-number",
+        "bad-boolean",
+        "bad-date",
+        "below-minimum",
+        "pattern",
+        "required",
+        "quote-verbatim",
+        "iso-code",
+        "exactly-one",
+        "together",
+        "source-hash",
+        "resource-hash",
+    }
+
+
+def test_validate_finds_each_planted_defect_and_nothing_else(result):
+    run = validate_run(result)
+    missed = {kind: hit for kind, hit in run["by_kind"].items() if hit[0] != hit[1]}
+    assert missed == {}
+    assert run["found"] == run["planted"] == len(result["defects"])
+    assert run["extra"] == []
+
+
+def test_every_table_is_generated_in_proportion(result):
+    tables = result["tables"]
+    assert max(tables.values()) == 2_000
+    assert all(rows > 0 for rows in tables.values())
+    assert result["rows"] == sum(tables.values())
+
+
+def test_the_table_prints_each_tool(bench, result):
+    text = bench.table([result])
+    assert "peacetalks validate" in text
+    assert "pyarrow read (floor)" in text
+    assert "a/c" in text
