@@ -25,6 +25,14 @@ PANDERA_RULES = {
 }
 
 
+def renamed_hint(name: str, expected: list[str], header: list[str]) -> str | None:
+    """A column the schema declares, the header lacks and `name` resembles: probably renamed."""
+    import difflib
+
+    close = difflib.get_close_matches(name, [n for n in expected if n not in header], n=1, cutoff=0.5)
+    return f"renamed? the schema declares {close[0]!r}, which the header lacks" if close else None
+
+
 def check_header(table: RawTable, resource: Resource) -> tuple[pd.DataFrame, list[Problem]]:
     """Compare the header row with the schema; return the frame with the schema's columns only."""
     problems: list[Problem] = []
@@ -45,7 +53,7 @@ def check_header(table: RawTable, resource: Resource) -> tuple[pd.DataFrame, lis
                     f"column {position} is not in the schema ({resource.schema_file})",
                     line=1,
                     column=name,
-                    hint="add the field to the schema first, or remove the column",
+                    hint=renamed_hint(name, expected, table.header) or "add the field to the schema first, or remove the column",
                 )
             )
         seen.add(name)

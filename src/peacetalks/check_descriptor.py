@@ -7,174 +7,402 @@ without a word, so here it is an error."""
 from __future__ import annotations
 
 import difflib
+import re
 from pathlib import Path
 
 from peacetalks.problems import Problem
-from peacetalks.read_package import DESCRIPTOR, Package, Resource, as_list
+from peacetalks.read_package import DESCRIPTOR, Package, Resource, as_list, json_lines_of, line_at
 
-PACKAGE_KEYS = {"$schema", "name", "id", "title", "description", "homepage", "version", "created", "keywords", "licenses", "contributors", "sources", "resources", "image", "profile"}
-RESOURCE_KEYS = {"$schema", "name", "type", "title", "description", "path", "scheme", "format", "mediatype", "encoding", "hash", "bytes", "dialect", "schema", "sources", "licenses", "profile", "homepage"}
+PACKAGE_KEYS = {
+    "$schema",
+    "name",
+    "id",
+    "title",
+    "description",
+    "homepage",
+    "version",
+    "created",
+    "keywords",
+    "licenses",
+    "contributors",
+    "sources",
+    "resources",
+    "image",
+    "profile",
+}
+RESOURCE_KEYS = {
+    "$schema",
+    "name",
+    "type",
+    "title",
+    "description",
+    "path",
+    "scheme",
+    "format",
+    "mediatype",
+    "encoding",
+    "hash",
+    "bytes",
+    "dialect",
+    "schema",
+    "sources",
+    "licenses",
+    "profile",
+    "homepage",
+}
 SCHEMA_KEYS = {"$schema", "fields", "primaryKey", "foreignKeys", "missingValues", "uniqueKeys", "fieldsMatch", "peacetalks"}
-FIELD_KEYS = {"name", "type", "format", "title", "description", "example", "constraints", "rdfType", "trueValues", "falseValues", "missingValues", "categories", "categoriesOrdered", "bareNumber", "groupChar", "decimalChar", "peacetalks"}
-CONSTRAINT_KEYS = {"required", "unique", "enum", "pattern", "minLength", "maxLength", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "jsonSchema"}
-FIELD_RULE_KEYS = {"quoteOf", "codelist", "sourceText", "sha256Of"}
+FIELD_KEYS = {
+    "name",
+    "type",
+    "format",
+    "title",
+    "description",
+    "example",
+    "constraints",
+    "rdfType",
+    "trueValues",
+    "falseValues",
+    "missingValues",
+    "categories",
+    "categoriesOrdered",
+    "bareNumber",
+    "groupChar",
+    "decimalChar",
+    "peacetalks",
+}
+CONSTRAINT_KEYS = {
+    "required",
+    "unique",
+    "enum",
+    "pattern",
+    "minLength",
+    "maxLength",
+    "minimum",
+    "maximum",
+    "exclusiveMinimum",
+    "exclusiveMaximum",
+    "jsonSchema",
+}
+# `allowFormulaPrefix`: text in this field may start with = + - @ (see check_cells.py).
+FIELD_RULE_KEYS = {"quoteOf", "codelist", "sourceText", "sha256Of", "allowFormulaPrefix"}
 SCHEMA_RULE_KEYS = {"exactlyOne", "together"}
 FOREIGN_KEY_KEYS = {"fields", "reference"}
 REFERENCE_KEYS = {"resource", "fields"}
-FIELD_TYPES = {"string", "number", "integer", "boolean", "date", "datetime", "time", "year", "yearmonth", "duration", "object", "array", "geopoint", "geojson", "list", "any"}
+FIELD_TYPES = {
+    "string",
+    "number",
+    "integer",
+    "boolean",
+    "date",
+    "datetime",
+    "time",
+    "year",
+    "yearmonth",
+    "duration",
+    "object",
+    "array",
+    "geopoint",
+    "geojson",
+    "list",
+    "any",
+}
 CODELISTS = {"iso-3166-1-alpha-3"}
 ENUM_TYPES = {"string": str, "integer": int, "number": (int, float), "boolean": bool}
 
 
 class Located:
-    """Finds the line of a key in a JSON file's text, so descriptor problems point somewhere."""
+    """Finds the line of a key in a JSON file, so descriptor problems point at the exact line.
+
+    Places are JSON paths: ("fields", 3, "constraints", "enum", 1) is the second enum
+    value of the fourth field; a path that does not exist falls back to its parent.
+    """
 
     def __init__(self, root: Path, file: str):
         self.file = file
-        try:
-            self.lines = (root / file).read_text(encoding="utf-8").splitlines()
-        except (OSError, UnicodeDecodeError):
-            self.lines = []
+        self.lines = json_lines_of(root / file) if file else {}
 
-    def line(self, *needles: str) -> int | None:
-        for needle in needles:
-            quoted = f'"{needle}"'
-            for number, text in enumerate(self.lines, start=1):
-                if quoted in text:
-                    return number
-        return None
-
-    def problem(self, rule: str, message: str, *needles: str, column: str | None = None, value=None, hint=None) -> Problem:
-        return Problem.at(self.file, rule, message, line=self.line(*needles), column=column, value=value, hint=hint)
+    def problem(self, rule: str, message: str, path: tuple = (), *, column: str | None = None, value=None, hint=None) -> Problem:
+        return Problem.at(self.file, rule, message, line=line_at(self.lines, path) if path else None, column=column, value=value, hint=hint)
 
 
-def unknown_keys(where: Located, item: dict, allowed: set[str], context: str, *anchor: str) -> list[Problem]:
+def unknown_keys(where: Located, item: dict, allowed: set[str], context: str, path: tuple) -> list[Problem]:
     problems = []
     for key in item:
         if key in allowed:
             continue
         close = difflib.get_close_matches(key, sorted(allowed), n=1)
         hint = f"did you mean {close[0]!r}?" if close else f"allowed here: {', '.join(sorted(allowed))}"
-        problems.append(where.problem("unknown-key", f"unknown key {key!r} in {context}", key, *anchor, value=key, hint=hint))
+        problems.append(where.problem("unknown-key", f"unknown key {key!r} in {context}", (*path, key), value=key, hint=hint))
     return problems
 
 
 def check_package_level(package: Package) -> list[Problem]:
     where = Located(package.root, DESCRIPTOR)
     descriptor = package.descriptor
-    problems = unknown_keys(where, descriptor, PACKAGE_KEYS, "the package")
+    problems = unknown_keys(where, descriptor, PACKAGE_KEYS, "the package", ())
     for key in ("name", "title", "description", "version", "licenses"):
         if not descriptor.get(key):
-            problems.append(where.problem("descriptor", f"the package needs `{key}`"))
-    names = [r.get("name") for r in descriptor.get("resources") or [] if isinstance(r, dict)]
-    for name in sorted({n for n in names if isinstance(n, str) and names.count(n) > 1}):
-        problems.append(where.problem("duplicate-resource", f"two resources are named {name!r}", name, value=name))
-    for number, item in enumerate(descriptor.get("resources") or []):
+            problems.append(where.problem("descriptor", f"the package needs `{key}`", (key,)))
+    resources = descriptor.get("resources") if isinstance(descriptor.get("resources"), list) else []
+    seen: set[str] = set()
+    for number, item in enumerate(resources):
         if not isinstance(item, dict):
             continue
-        name = item.get("name", f"resources[{number}]")
-        problems += unknown_keys(where, item, RESOURCE_KEYS, f"resource {name!r}", str(name))
+        name = item.get("name")
+        if isinstance(name, str) and name in seen:
+            problems.append(
+                where.problem("duplicate-resource", f"two resources are named {name!r}", ("resources", number, "name"), value=name)
+            )
+        if isinstance(name, str):
+            seen.add(name)
+        shown = name if isinstance(name, str) else f"resources[{number}]"
+        problems += unknown_keys(where, item, RESOURCE_KEYS, f"resource {shown!r}", ("resources", number))
         if item.get("type") not in (None, "table"):
-            problems.append(where.problem("descriptor", f"resource {name!r}: `type` must be \"table\"", str(name)))
+            problems.append(where.problem("descriptor", f'resource {shown!r}: `type` must be "table"', ("resources", number, "type")))
     return problems
 
 
-def check_field(where: Located, field: dict, resource: Resource) -> list[Problem]:
+def check_field(where: Located, field: dict, resource: Resource, at: tuple) -> list[Problem]:
     name = field.get("name")
     context = f"field {name!r}"
-    problems = unknown_keys(where, field, FIELD_KEYS, context, str(name))
+    problems = unknown_keys(where, field, FIELD_KEYS, context, at)
     if not isinstance(name, str) or not name:
-        return problems + [where.problem("schema", "a field has no `name`", "fields")]
+        return [*problems, where.problem("schema", "a field has no `name`", at)]
     kind = field.get("type", "string")
     if kind not in FIELD_TYPES:
-        problems.append(where.problem("schema", f"{context}: unknown type {kind!r}", name, column=name, value=kind))
+        problems.append(where.problem("schema", f"{context}: unknown type {kind!r}", (*at, "type"), column=name, value=kind))
     if not isinstance(field.get("description"), str) or not field["description"].strip():
-        problems.append(where.problem("description", f"{context} has no description", name, column=name))
+        problems.append(
+            where.problem(
+                "description",
+                f"{context} has no description",
+                (*at, "description" if "description" in field else "name"),
+                column=name,
+                hint="say what the column holds, in a sentence",
+            )
+        )
     constraints = field.get("constraints", {})
     if not isinstance(constraints, dict):
-        return problems + [where.problem("schema", f"{context}: `constraints` must be an object", name, column=name)]
-    problems += unknown_keys(where, constraints, CONSTRAINT_KEYS, f"the constraints of {context}", name)
+        return [*problems, where.problem("schema", f"{context}: `constraints` must be an object", (*at, "constraints"), column=name)]
+    problems += unknown_keys(where, constraints, CONSTRAINT_KEYS, f"the constraints of {context}", (*at, "constraints"))
     enum = constraints.get("enum")
     if enum is not None:
         expected = ENUM_TYPES.get(kind)
         if not isinstance(enum, list) or not enum:
-            problems.append(where.problem("schema", f"{context}: `enum` must be a non-empty list", name, column=name))
+            problems.append(
+                where.problem("schema", f"{context}: `enum` must be a non-empty list", (*at, "constraints", "enum"), column=name)
+            )
         elif expected is not None:
-            for value in enum:
+            for number, value in enumerate(enum):
                 if not isinstance(value, expected) or (kind in ("integer", "number") and isinstance(value, bool)):
-                    problems.append(where.problem("enum-type", f"{context}: enum value {value!r} is not a {kind}", name, column=name, value=value))
+                    problems.append(
+                        where.problem(
+                            "enum-type",
+                            f"{context}: enum value {value!r} is not a {kind}",
+                            (*at, "constraints", "enum", number),
+                            column=name,
+                            value=value,
+                        )
+                    )
     if "pattern" in constraints:
-        import re
-
         try:
             re.compile(str(constraints["pattern"]))
         except re.error as error:
-            problems.append(where.problem("schema", f"{context}: the pattern is not a valid regular expression ({error})", name, column=name, value=constraints["pattern"]))
+            problems.append(
+                where.problem(
+                    "schema",
+                    f"{context}: the pattern is not a valid regular expression ({error})",
+                    (*at, "constraints", "pattern"),
+                    column=name,
+                    value=constraints["pattern"],
+                )
+            )
+    for key in ("minLength", "maxLength"):
+        if key in constraints and (not isinstance(constraints[key], int) or isinstance(constraints[key], bool) or constraints[key] < 0):
+            problems.append(
+                where.problem(
+                    "schema",
+                    f"{context}: `{key}` must be a whole number, 0 or more",
+                    (*at, "constraints", key),
+                    column=name,
+                    value=constraints[key],
+                )
+            )
+    for key in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
+        if (
+            key in constraints
+            and kind in ("integer", "number", "year")
+            and (not isinstance(constraints[key], int | float) or isinstance(constraints[key], bool))
+        ):
+            problems.append(
+                where.problem(
+                    "schema", f"{context}: `{key}` must be a number", (*at, "constraints", key), column=name, value=constraints[key]
+                )
+            )
+    if "required" in constraints and not isinstance(constraints["required"], bool):
+        problems.append(
+            where.problem(
+                "schema",
+                f"{context}: `required` must be true or false",
+                (*at, "constraints", "required"),
+                column=name,
+                value=constraints["required"],
+            )
+        )
     rules = field.get("peacetalks")
     if rules is not None:
         if not isinstance(rules, dict):
-            problems.append(where.problem("schema", f"{context}: `peacetalks` must be an object", name, column=name))
+            problems.append(where.problem("schema", f"{context}: `peacetalks` must be an object", (*at, "peacetalks"), column=name))
         else:
-            problems += unknown_keys(where, rules, FIELD_RULE_KEYS, f"the peacetalks rules of {context}", name)
+            problems += unknown_keys(where, rules, FIELD_RULE_KEYS, f"the peacetalks rules of {context}", (*at, "peacetalks"))
             if "codelist" in rules and rules["codelist"] not in CODELISTS:
-                problems.append(where.problem("schema", f"{context}: unknown code list", name, column=name, value=rules["codelist"]))
+                problems.append(
+                    where.problem(
+                        "schema", f"{context}: unknown code list", (*at, "peacetalks", "codelist"), column=name, value=rules["codelist"]
+                    )
+                )
             for key in ("quoteOf", "sha256Of"):
                 if key in rules and rules[key] not in resource.field_names:
-                    problems.append(where.problem("schema", f"{context}: `{key}` names no field of this table", name, column=name, value=rules[key]))
+                    problems.append(
+                        where.problem(
+                            "schema",
+                            f"{context}: `{key}` names no field of this table",
+                            (*at, "peacetalks", key),
+                            column=name,
+                            value=rules[key],
+                        )
+                    )
+            if "allowFormulaPrefix" in rules and not isinstance(rules["allowFormulaPrefix"], bool):
+                problems.append(
+                    where.problem(
+                        "schema",
+                        f"{context}: `allowFormulaPrefix` must be true or false",
+                        (*at, "peacetalks", "allowFormulaPrefix"),
+                        column=name,
+                    )
+                )
+    return problems
+
+
+def check_keys(package: Package, resource: Resource, where: Located, names: list) -> list[Problem]:
+    schema = resource.schema
+    problems: list[Problem] = []
+    key = schema.get("primaryKey")
+    if not key:
+        problems.append(
+            where.problem(
+                "primary-key-missing",
+                f"table {resource.name!r} has no primaryKey",
+                ("primaryKey",),
+                hint="every table needs a primary key: one field, or several for a link table",
+            )
+        )
+    elif not isinstance(key, str | list):
+        problems.append(where.problem("schema", "primaryKey must be a field name or a list of them", ("primaryKey",), value=key))
+    for number, name in enumerate(as_list(key)):
+        if name not in names:
+            path = ("primaryKey", number) if isinstance(key, list) else ("primaryKey",)
+            problems.append(where.problem("schema", f"primaryKey names a field that does not exist: {name!r}", path, value=name))
+    foreign_keys = schema.get("foreignKeys") or []
+    if not isinstance(foreign_keys, list):
+        return [*problems, where.problem("schema", "`foreignKeys` must be a list", ("foreignKeys",))]
+    for number, fk in enumerate(foreign_keys):
+        at = ("foreignKeys", number)
+        if not isinstance(fk, dict) or not isinstance(fk.get("reference"), dict):
+            problems.append(where.problem("schema", f"foreignKeys[{number}] must have `fields` and a `reference` object", at))
+            continue
+        problems += unknown_keys(where, fk, FOREIGN_KEY_KEYS, f"foreignKeys[{number}]", at)
+        problems += unknown_keys(where, fk["reference"], REFERENCE_KEYS, f"foreignKeys[{number}].reference", (*at, "reference"))
+        fields, target_fields = fk.get("fields"), fk["reference"].get("fields")
+        own, targets = as_list(fields), as_list(target_fields)
+        target_name = fk["reference"].get("resource") or resource.name
+        for position, name in enumerate(own):
+            if name not in names:
+                path = (*at, "fields", position) if isinstance(fields, list) else (*at, "fields")
+                problems.append(
+                    where.problem("schema", f"foreignKeys[{number}] names a field that does not exist: {name!r}", path, value=name)
+                )
+        target = package.resource(target_name) if isinstance(target_name, str) else None
+        if target is None:
+            problems.append(
+                where.problem(
+                    "schema",
+                    f"foreignKeys[{number}] points at a table that does not exist: {target_name!r}",
+                    (*at, "reference", "resource"),
+                    value=target_name,
+                )
+            )
+        else:
+            for position, name in enumerate(targets):
+                if name not in target.field_names:
+                    path = (*at, "reference", "fields", position) if isinstance(target_fields, list) else (*at, "reference", "fields")
+                    problems.append(
+                        where.problem(
+                            "schema",
+                            f"foreignKeys[{number}] points at a field that {target_name!r} does not have: {name!r}",
+                            path,
+                            value=name,
+                        )
+                    )
+        if len(own) != len(targets) or not own:
+            problems.append(
+                where.problem("schema", f"foreignKeys[{number}] has {len(own)} field(s) but references {len(targets)}", (*at, "fields"))
+            )
     return problems
 
 
 def check_schema(package: Package, resource: Resource) -> list[Problem]:
-    where = Located(package.root, resource.schema_file)
+    where = Located(package.root, resource.schema_file if resource.schema_file != DESCRIPTOR else "")
+    if resource.schema_file == DESCRIPTOR:
+        # An inline schema: its lines are those of the resource in datapackage.json.
+        where = InlineLocated(package, resource)
     schema = resource.schema
-    problems = unknown_keys(where, schema, SCHEMA_KEYS, f"the schema of {resource.name!r}")
+    problems = unknown_keys(where, schema, SCHEMA_KEYS, f"the schema of {resource.name!r}", ())
     fields = schema.get("fields")
     if not isinstance(fields, list) or not fields:
-        return problems + [where.problem("schema", "`fields` must be a non-empty list")]
+        return [*problems, where.problem("schema", "`fields` must be a non-empty list", ("fields",))]
     names = []
-    for field in fields:
+    for number, field in enumerate(fields):
         if not isinstance(field, dict):
-            problems.append(where.problem("schema", "each field must be an object", "fields"))
+            problems.append(where.problem("schema", "each field must be an object", ("fields", number)))
             continue
-        problems += check_field(where, field, resource)
+        problems += check_field(where, field, resource, ("fields", number))
         names.append(field.get("name"))
-    for name in sorted({n for n in names if isinstance(n, str) and names.count(n) > 1}):
-        problems.append(where.problem("schema", f"two fields are named {name!r}", name, column=name))
-    key = schema.get("primaryKey")
-    if not key:
-        problems.append(where.problem("primary-key-missing", f"table {resource.name!r} has no primaryKey", "fields", hint="every table needs a primary key: one field, or several for a link table"))
-    for name in as_list(key):
-        if name not in names:
-            problems.append(where.problem("schema", f"primaryKey names a field that does not exist: {name!r}", "primaryKey", value=name))
-    for number, fk in enumerate(schema.get("foreignKeys") or []):
-        if not isinstance(fk, dict) or not isinstance(fk.get("reference"), dict):
-            problems.append(where.problem("schema", f"foreignKeys[{number}] must have `fields` and a `reference` object", "foreignKeys"))
-            continue
-        problems += unknown_keys(where, fk, FOREIGN_KEY_KEYS, f"foreignKeys[{number}]", "foreignKeys")
-        problems += unknown_keys(where, fk["reference"], REFERENCE_KEYS, f"foreignKeys[{number}].reference", "reference")
-        own = as_list(fk.get("fields"))
-        target_name = fk["reference"].get("resource") or resource.name
-        target_fields = as_list(fk["reference"].get("fields"))
-        for name in own:
-            if name not in names:
-                problems.append(where.problem("schema", f"foreignKeys[{number}] names a field that does not exist: {name!r}", name, "foreignKeys", value=name))
-        target = package.resource(target_name)
-        if target is None:
-            problems.append(where.problem("schema", f"foreignKeys[{number}] points at a table that does not exist: {target_name!r}", target_name, value=target_name))
-        else:
-            for name in target_fields:
-                if name not in target.field_names:
-                    problems.append(where.problem("schema", f"foreignKeys[{number}] points at a field that {target_name!r} does not have: {name!r}", name, value=name))
-        if len(own) != len(target_fields) or not own:
-            problems.append(where.problem("schema", f"foreignKeys[{number}] has {len(own)} field(s) but references {len(target_fields)}", *own, "foreignKeys"))
+    seen: set[str] = set()
+    for number, name in enumerate(names):
+        if isinstance(name, str) and name in seen:
+            problems.append(where.problem("schema", f"two fields are named {name!r}", ("fields", number, "name"), column=name))
+        if isinstance(name, str):
+            seen.add(name)
+    problems += check_keys(package, resource, where, names)
     rules = schema.get("peacetalks")
-    if isinstance(rules, dict):
-        problems += unknown_keys(where, rules, SCHEMA_RULE_KEYS, "the peacetalks rules", "peacetalks")
+    if rules is not None and not isinstance(rules, dict):
+        problems.append(where.problem("schema", "`peacetalks` must be an object", ("peacetalks",)))
+    elif isinstance(rules, dict):
+        problems += unknown_keys(where, rules, SCHEMA_RULE_KEYS, "the peacetalks rules", ("peacetalks",))
         for key in SCHEMA_RULE_KEYS & set(rules):
-            for group in rules[key] if isinstance(rules[key], list) else [None]:
+            groups = rules[key] if isinstance(rules[key], list) else [None]
+            for number, group in enumerate(groups):
                 if not isinstance(group, list) or not all(isinstance(n, str) and n in names for n in group):
-                    problems.append(where.problem("schema", f"`{key}` must list groups of this table's fields", key, value=group))
+                    problems.append(
+                        where.problem(
+                            "schema", f"`{key}` must list groups of this table's fields", ("peacetalks", key, number), value=group
+                        )
+                    )
     return problems
+
+
+class InlineLocated(Located):
+    """Lines of a schema written inside datapackage.json."""
+
+    def __init__(self, package: Package, resource: Resource):
+        super().__init__(package.root, DESCRIPTOR)
+        resources = package.descriptor.get("resources") or []
+        number = next((n for n, r in enumerate(resources) if r is resource.descriptor), 0)
+        self.prefix = ("resources", number, "schema")
+
+    def problem(self, rule: str, message: str, path: tuple = (), **kwargs) -> Problem:
+        return super().problem(rule, message, (*self.prefix, *path), **kwargs)
 
 
 def check_descriptor(package: Package) -> list[Problem]:

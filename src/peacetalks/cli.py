@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from peacetalks.problems import Problem, format_json, format_text
+from peacetalks.problems import format_json, format_text, internal_error
 
 PATH_HELP = "A datapackage.json, or the folder that holds it (default: the current folder)."
 
@@ -17,35 +17,44 @@ def main() -> None:
     """Validate, load and export the peacetalks data package."""
 
 
-def internal_error(path: str, error: Exception) -> Problem:
-    return Problem.at(path, "internal-error", f"the validator failed while reading this package: {type(error).__name__}: {error}")
-
-
 @main.command()
-@click.argument("path", required=False, default=".", type=click.Path())
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True, help="Report as text for people or JSON for programs.")
+@click.argument("path", required=False, default=".", type=click.Path(exists=True))
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Report as text for people or JSON for programs (the same records; see README, Reading the report).",
+)
 @click.option(
     "--frictionless",
     type=click.Choice(["auto", "full", "descriptor", "off"]),
     default="auto",
     show_default=True,
-    help="Also run frictionless: on descriptor and data (full), descriptor only, not at all (off), or full only for packages under 20 MB (auto).",
+    help="Also run frictionless: on descriptor and data (full), descriptor only, not at all (off), "
+    "or full only for packages under 20 MB (auto).",
 )
 def validate(path: str, output_format: str, frictionless: str) -> None:
     """Check the package at PATH and report every problem: file, line, column, value and rule.
 
-    Exits 0 when the package is valid, 1 when it has problems, 2 on wrong usage.
+    Exits 0 when the package is valid, 1 when it has problems (or the validator
+    itself failed, reported as one line naming the file), 2 on wrong usage.
     """
     from peacetalks.validate import validate_package
 
     try:
         outcome = validate_package(path, frictionless=frictionless)
-        problems = outcome.problems
     except Exception as error:  # one plain line, never a traceback
-        problems = [internal_error(path, error)]
-        outcome = None
-    rows = sum(outcome.tables.values()) if outcome else 0
-    checked = f"{path} ({len(outcome.tables) if outcome else 0} tables, {rows} rows)"
+        problem = internal_error(error, path)
+        if output_format == "json":
+            click.echo(format_json([problem], path))
+        else:
+            click.echo(f"error: {problem.message} [internal-error]", err=True)
+        sys.exit(1)
+    problems = outcome.problems
+    rows = sum(outcome.tables.values())
+    checked = f"{path} ({len(outcome.tables)} tables, {rows} rows)"
     if output_format == "json":
         click.echo(format_json(problems, checked))
     else:

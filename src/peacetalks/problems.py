@@ -115,3 +115,39 @@ def format_json(problems: list[Problem], checked: str) -> str:
         "problems": [asdict(p) for p in problems],
     }
     return json.dumps(document, indent=2, ensure_ascii=False)
+
+
+def file_being_read(error: BaseException, default: str) -> str:
+    """The package file the validator was working on when `error` was raised.
+
+    Read from the failing call stack (innermost first): a `table` or `resource`
+    being checked, or the `file` / `relative` path a reader was given. The checks
+    need no bookkeeping for it, and an internal error still names its file.
+    """
+    frames = []
+    trace = error.__traceback__
+    while trace is not None:
+        frames.append(trace.tb_frame)
+        trace = trace.tb_next
+    for frame in reversed(frames):
+        names = frame.f_locals
+        for name, attribute in (("table", "file"), ("resource", "path")):
+            found = getattr(names.get(name), attribute, None)
+            if isinstance(found, str) and found:
+                return found
+        for name in ("file", "relative", "shown_as"):
+            if isinstance(names.get(name), str) and names[name]:
+                return names[name]
+    return default
+
+
+def internal_error(error: BaseException, default: str) -> Problem:
+    """An unexpected failure of the validator itself, as one record (never a traceback)."""
+    file = file_being_read(error, default)
+    detail = shorten(f"{type(error).__name__}: {error}", 200)
+    return Problem.at(
+        file,
+        "internal-error",
+        f"the validator failed while reading {file}: {detail}",
+        hint="this is a bug in peacetalks, not necessarily in the package; please report it with this line",
+    )

@@ -14,6 +14,7 @@ from pathlib import Path
 from peacetalks.problems import Problem
 
 DESCRIPTOR = "datapackage.json"
+PATH_HINT = "no absolute paths, URLs, `..` or symlinks that leave the folder: validation reads only the package itself"
 
 
 @dataclass
@@ -111,9 +112,101 @@ def read_json(path: Path, shown_as: str) -> tuple[dict | None, list[Problem]]:
         document = json.loads(text)
     except json.JSONDecodeError as error:
         return None, [Problem.at(shown_as, "json", f"not valid JSON: {error.msg} (column {error.colno})", line=error.lineno)]
+    except RecursionError:
+        return None, [Problem.at(shown_as, "json", "not valid JSON: nested too deeply", line=1)]
     if not isinstance(document, dict):
         return None, [Problem.at(shown_as, "json", "the top level must be a JSON object", line=1)]
     return document, []
+
+
+JsonPath = tuple[str | int, ...]
+
+
+def json_lines(text: str) -> dict[JsonPath, int]:
+    """The editor line of every key and array item of a JSON text that `json.loads` accepted.
+
+    ("resources", 2, "path") -> the line of the `"path"` key of the third resource.
+    Empty when the text cannot be walked, so callers fall back to no line.
+    """
+    lines: dict[JsonPath, int] = {}
+    position, line, size = 0, 1, len(text)
+
+    def skip() -> None:
+        nonlocal position, line
+        while position < size and text[position] in " \t\r\n":
+            if text[position] == "\n":
+                line += 1
+            position += 1
+
+    def string() -> str:
+        nonlocal position
+        start = position
+        position += 1
+        while text[position] != '"':
+            position += 2 if text[position] == "\\" else 1
+        position += 1
+        return json.loads(text[start:position])
+
+    def value(path: JsonPath) -> None:
+        nonlocal position
+        skip()
+        lines.setdefault(path, line)
+        opening = text[position]
+        if opening == "{":
+            position += 1
+            skip()
+            while text[position] != "}":
+                skip()
+                key_line = line
+                key = string()
+                lines[(*path, key)] = key_line
+                skip()
+                position += 1  # the colon
+                value((*path, key))
+                skip()
+                if text[position] == ",":
+                    position += 1
+                    skip()
+            position += 1
+        elif opening == "[":
+            position += 1
+            skip()
+            number = 0
+            while text[position] != "]":
+                value((*path, number))
+                number += 1
+                skip()
+                if text[position] == ",":
+                    position += 1
+                    skip()
+            position += 1
+        elif opening == '"':
+            string()
+        else:
+            while position < size and text[position] not in ",]} \t\r\n":
+                position += 1
+
+    try:
+        value(())
+    except (IndexError, ValueError, RecursionError):
+        return {}
+    return lines
+
+
+def json_lines_of(path: Path) -> dict[JsonPath, int]:
+    try:
+        return json_lines(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError):
+        return {}
+
+
+def line_at(lines: dict[JsonPath, int], path: JsonPath) -> int | None:
+    """The line of `path`, or of the nearest enclosing key that exists."""
+    while path:
+        if path in lines:
+            return lines[path]
+        path = path[:-1]
+    return None
 
 
 def inside(root: Path, relative: str) -> Path | None:
@@ -145,18 +238,23 @@ def read_package(path: str | Path | None = None) -> tuple[Package | None, list[P
             problems = [Problem.at(shown, "file-missing", f"no {DESCRIPTOR} at {descriptor_path.parent.resolve()}")]
         return None, problems
     package = Package(root=root, descriptor=descriptor)
+    lines = json_lines_of(descriptor_path)
     resources = descriptor.get("resources")
     if not isinstance(resources, list) or not resources:
-        problems.append(Problem.at(DESCRIPTOR, "descriptor", "`resources` must be a non-empty list of tables"))
+        problems.append(
+            Problem.at(DESCRIPTOR, "descriptor", "`resources` must be a non-empty list of tables", line=line_at(lines, ("resources",)))
+        )
         return package, problems
     for number, item in enumerate(resources):
         where = f"resources[{number}]"
         if not isinstance(item, dict):
-            problems.append(Problem.at(DESCRIPTOR, "descriptor", f"{where} must be an object"))
+            problems.append(Problem.at(DESCRIPTOR, "descriptor", f"{where} must be an object", line=line_at(lines, ("resources", number))))
             continue
         name = item.get("name")
         if not isinstance(name, str) or not name:
-            problems.append(Problem.at(DESCRIPTOR, "descriptor", f"{where} has no `name`"))
+            problems.append(
+                Problem.at(DESCRIPTOR, "descriptor", f"{where} has no `name`", line=line_at(lines, ("resources", number, "name")))
+            )
             continue
         data_path = item.get("path")
         if not isinstance(data_path, str) or inside(root, data_path) is None:
@@ -165,7 +263,9 @@ def read_package(path: str | Path | None = None) -> tuple[Package | None, list[P
                     DESCRIPTOR,
                     "unsafe-path",
                     f"resource {name!r}: `path` must be a relative path inside the package folder",
+                    line=line_at(lines, ("resources", number, "path")),
                     value=data_path,
+                    hint=PATH_HINT,
                 )
             )
             continue
@@ -184,7 +284,9 @@ def read_package(path: str | Path | None = None) -> tuple[Package | None, list[P
                     DESCRIPTOR,
                     "unsafe-path" if isinstance(schema_ref, str) else "descriptor",
                     f"resource {name!r}: `schema` must be a relative path inside the package folder or an object",
+                    line=line_at(lines, ("resources", number, "schema")),
                     value=schema_ref,
+                    hint=PATH_HINT if isinstance(schema_ref, str) else None,
                 )
             )
             continue

@@ -12,12 +12,17 @@ from __future__ import annotations
 
 import csv
 import io
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
 from peacetalks.problems import Problem
+
+# The csv module refuses fields over 128 KiB by default; a huge cell is reported
+# by check_cells.py with its line, not as a parse failure.
+csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
 
 
 @dataclass
@@ -34,8 +39,26 @@ def empty_table(name: str, file: str, problems: list[Problem]) -> RawTable:
 
 
 def decode(raw: bytes, file: str) -> tuple[str | None, list[Problem]]:
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return None, [
+            Problem.at(
+                file,
+                "encoding",
+                "the file is UTF-16 (a spreadsheet's \"Unicode text\"), not UTF-8",
+                line=1,
+                hint="save it as \"CSV UTF-8\"",
+            )
+        ]
     if raw.startswith(b"\xef\xbb\xbf"):
-        return None, [Problem.at(file, "bom", "the file starts with a byte order mark (BOM); save it as UTF-8 without BOM", line=1)]
+        return None, [
+            Problem.at(
+                file,
+                "bom",
+                "the file starts with a byte order mark (BOM); save it as UTF-8 without BOM",
+                line=1,
+                hint="spreadsheets add it when saving \"CSV UTF-8\"; remove the first three bytes, or re-save from a text editor",
+            )
+        ]
     try:
         return raw.decode("utf-8"), []
     except UnicodeDecodeError as error:
@@ -45,9 +68,10 @@ def decode(raw: bytes, file: str) -> tuple[str | None, list[Problem]]:
             Problem.at(
                 file,
                 "encoding",
-                "the file is not valid UTF-8 (was it saved as Latin-1 or Windows-1252?)",
+                "the file is not valid UTF-8",
                 line=line,
                 value=bad.hex(" "),
+                hint="was it saved as Latin-1 or Windows-1252? re-save it as \"CSV UTF-8\"",
             )
         ]
 
@@ -134,11 +158,13 @@ def read_table(root: Path, name: str, relative: str) -> RawTable:
     if not raw.strip():
         return empty_table(name, file, [Problem.at(file, "empty-file", "the file is empty; a table needs at least its header row", line=1)])
     text, problems = decode(raw, file)
+    if text is None and problems[0].rule == "encoding" and problems[0].line == 1 and "UTF-16" in problems[0].message:
+        return empty_table(name, file, problems)
+    if b"\x00" in raw:
+        line = raw[: raw.index(b"\x00")].count(b"\n") + 1
+        return empty_table(name, file, [Problem.at(file, "binary", "the file holds NUL bytes: it is binary, not a text CSV", line=line)])
     if text is None:
         return empty_table(name, file, problems)
-    if "\x00" in text:
-        line = text[: text.index("\x00")].count("\n") + 1
-        return empty_table(name, file, [Problem.at(file, "binary", "the file holds NUL bytes: it is not a text CSV", line=line)])
     header = read_header(text)
     width = len(header)
     if width == 0:

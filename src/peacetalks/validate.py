@@ -61,6 +61,7 @@ def without_echoes(problems: list[Problem]) -> list[Problem]:
 
 
 def check_tables(package: Package, usable, problems: list[Problem]):
+    from peacetalks.check_cells import check_cells
     from peacetalks.check_data import check_table
     from peacetalks.read_tables import read_table
 
@@ -74,7 +75,7 @@ def check_tables(package: Package, usable, problems: list[Problem]):
         if not table.header:
             continue
         typed, table_problems = check_table(table, resource)
-        problems += table_problems
+        problems += check_cells(table, resource, table_problems)
         frames[resource.name] = typed
         counts[resource.name] = len(typed)
     return frames, files, counts
@@ -104,8 +105,10 @@ def second_opinion(package: Package, problems: list[Problem], files, mode: str) 
     already = {(p.file, p.line, p.rule) for p in problems}
     already_lines = {(p.file, p.line) for p in problems if p.line is not None}
     extra = []
+    # A file we could not read as text at all: frictionless's own decoding error repeats ours.
+    unreadable = {p.file for p in problems if p.rule in {"encoding", "bom", "binary", "empty-file", "file-missing", "file-unreadable"}}
     for problem in check_with_frictionless(package, files, full=full):
-        if (problem.file, problem.line, problem.rule) in already:
+        if (problem.file, problem.line, problem.rule) in already or problem.file in unreadable:
             continue
         # A row we already reported for a key, type or shape slip: frictionless's echo adds nothing.
         if problem.rule in {"foreign-key", "primary-key", "unique", "required", "type", "ragged-row"} and (problem.file, problem.line) in already_lines:

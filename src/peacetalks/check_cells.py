@@ -1,0 +1,125 @@
+"""Cell hygiene that no Table Schema constraint expresses: spreadsheet safety,
+whitespace around ids, and cells too long for a spreadsheet.
+
+Spreadsheet safety (OWASP "CSV injection"): a text cell that begins with `=`,
+`+`, `-` or `@` (or a tab or carriage return) can run as a formula when the CSV
+is opened in Excel, LibreOffice or Google Sheets. Such a cell is an error. The
+escape for a column whose values legitimately start with one of those
+characters is an explicit, reviewed opt-in in its Table Schema:
+
+    {"name": "quote", "type": "string", ..., "peacetalks": {"allowFormulaPrefix": true}}
+
+The value then stays exactly as the source has it (a leading apostrophe would
+change the data that pandas, SQL and the quote check see), and the spreadsheet
+export is the place that neutralises it. Only text fields are checked: "-5" in
+a number column is a number, not a formula.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+from peacetalks.problems import Problem
+from peacetalks.read_package import Resource
+from peacetalks.read_tables import RawTable
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+# Excel and LibreOffice cut a cell at 32,767 characters; a longer one cannot round-trip.
+MAX_CELL_CHARS = 32_767
+TEXT_TYPES = {"string", None}
+
+
+def id_fields(resource: Resource) -> set[str]:
+    """Fields that hold identifiers: keys, foreign keys, and any field with a pattern."""
+    names = set(resource.primary_key)
+    for fk in resource.foreign_keys:
+        names.update(fk["fields"])
+    for field in resource.fields:
+        constraints = field.get("constraints")
+        if isinstance(constraints, dict) and "pattern" in constraints:
+            names.add(field["name"])
+    return names
+
+
+def allows_formula_prefix(field: dict) -> bool:
+    rules = field.get("peacetalks")
+    return isinstance(rules, dict) and rules.get("allowFormulaPrefix") is True
+
+
+def check_cells(table: RawTable, resource: Resource, table_problems: list[Problem]) -> list[Problem]:
+    """`table_problems` (from the schema checks) come back with the new ones, minus the echoes
+    of a whitespace slip: an id whose only fault is a space gets one clear problem, not two."""
+    frame = table.frame
+    problems: list[Problem] = []
+    if frame.empty:
+        return list(table_problems)
+    echoes: set[tuple[int, str]] = set()
+    ids = id_fields(resource)
+    for column in dict.fromkeys(frame.columns):
+        cells = frame[column]
+        if isinstance(cells, pd.DataFrame):  # a duplicated header: reported by the header check
+            cells = cells.iloc[:, 0]
+        cells = cells.astype("string").fillna("")
+        lengths = cells.str.len()
+        for line, value in cells[lengths > MAX_CELL_CHARS].items():
+            problems.append(
+                Problem.at(
+                    table.file,
+                    "cell-too-long",
+                    f"the cell has {len(value):,} characters",
+                    line=int(line),
+                    column=column,
+                    value=value,
+                    hint=f"spreadsheets cut cells at {MAX_CELL_CHARS:,} characters; shorten it or move long text into data/sources/",
+                )
+            )
+        field = resource.field(column)
+        if field is None:
+            continue
+        if field.get("type") in TEXT_TYPES and not allows_formula_prefix(field):
+            for line, value in cells[cells.str.startswith(FORMULA_PREFIXES)].items():
+                shown = {"\t": "a tab", "\r": "a carriage return"}.get(value[0], value[0])
+                problems.append(
+                    Problem.at(
+                        table.file,
+                        "formula",
+                        f"the text starts with {shown}: a spreadsheet may run it as a formula",
+                        line=int(line),
+                        column=column,
+                        value=value,
+                        hint='reword it so it does not start with = + - @; if this column needs such values, add "peacetalks": '
+                        f'{{"allowFormulaPrefix": true}} to field {column!r} in {resource.schema_file}',
+                    )
+                )
+        if column in ids:
+            stripped = cells.str.strip()
+            constraints = field.get("constraints") if isinstance(field.get("constraints"), dict) else {}
+            pattern = constraints.get("pattern")
+            for line, value in cells[(cells != stripped) & (cells != "")].items():
+                where = " and ".join(
+                    side for side, present in (("leading", value[:1].isspace()), ("trailing", value[-1:].isspace())) if present
+                )
+                problems.append(
+                    Problem.at(
+                        table.file,
+                        "whitespace",
+                        f"the id has {where} whitespace",
+                        line=int(line),
+                        column=column,
+                        value=value,
+                        hint=f"remove the spaces: {value.strip()!r}",
+                    )
+                )
+                if not isinstance(pattern, str) or matches(pattern, value.strip()):
+                    echoes.add((int(line), column))
+    kept = [p for p in table_problems if not (p.rule == "pattern" and (p.line, p.column) in echoes)]
+    return kept + problems
+
+
+def matches(pattern: str, value: str) -> bool:
+    try:
+        return re.fullmatch(pattern, value) is not None
+    except re.error:
+        return False

@@ -1,0 +1,629 @@
+"""A corpus of broken packages: each is the real package with ONE mutation.
+
+Every case asserts the exit code, the rule, the file and the exact editor line
+(header = line 1) of the problem it must produce. Mutations of the data are
+followed by `rehash` so that the data rule itself is what is tested, not the
+integrity check; the cases about hashes and paths do not rehash.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import line_of, rehash, replace_in
+from peacetalks.cli import main
+from peacetalks.validate import validate_package
+
+# --- helpers -----------------------------------------------------------------
+
+
+def run_cli(root: Path, *args: str) -> tuple[int, dict, str]:
+    """Run `peacetalks validate ROOT --format json`; return exit code, the JSON report and all output."""
+    result = CliRunner().invoke(main, ["validate", str(root), "--format", "json", *args])
+    output = result.output
+    assert "Traceback" not in output, output
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+    return result.exit_code, json.loads(result.stdout), output
+
+
+def rows_of(path: Path) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"), newline="")))
+
+
+def write_rows(path: Path, rows: list[list[str]]) -> None:
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(rows)
+    path.write_text(out.getvalue(), encoding="utf-8", newline="")
+
+
+def set_cell(path: Path, row_id: str, column: str, value: str) -> int:
+    """Set one cell of the row whose first cell is `row_id`; returns that row's editor line."""
+    rows = rows_of(path)
+    at = rows[0].index(column)
+    for number, row in enumerate(rows):
+        if row[0] == row_id:
+            row[at] = value
+            write_rows(path, rows)
+            return line_of(path, row_id + ",") if number else 1
+    raise AssertionError(f"no row {row_id!r} in {path}")
+
+
+def edit_json(path: Path, change: Callable[[dict], None]) -> None:
+    document = json.loads(path.read_text(encoding="utf-8"))
+    change(document)
+    path.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def field_of(schema: dict, name: str) -> dict:
+    return next(f for f in schema["fields"] if f["name"] == name)
+
+
+def resource_of(descriptor: dict, name: str) -> dict:
+    return next(r for r in descriptor["resources"] if r["name"] == name)
+
+
+def nth_line_of(path: Path, needle: str, occurrence: int) -> int:
+    lines = [n for n, text in enumerate(path.read_text(encoding="utf-8").split("\n"), start=1) if needle in text]
+    return lines[occurrence - 1]
+
+
+@dataclass
+class Expect:
+    rule: str
+    file: str
+    line: int | None
+    column: str | None = None
+    hint: str | None = None  # a fragment the hint must contain
+    message: str | None = None  # a fragment the message must contain
+
+
+def assert_reported(root: Path, expected: Expect) -> list[dict]:
+    code, report, output = run_cli(root)
+    assert code == 1, output
+    assert report["valid"] is False
+    assert report["problem_count"] == len(report["problems"])
+    matches = [
+        p
+        for p in report["problems"]
+        if p["rule"] == expected.rule
+        and p["file"] == expected.file
+        and p["line"] == expected.line
+        and (expected.column is None or p["column"] == expected.column)
+    ]
+    assert matches, f"expected {expected}, got:\n" + "\n".join(
+        f"  {p['file']}:{p['line']} {p['column']} [{p['rule']}] {p['message']}" for p in report["problems"]
+    )
+    if expected.hint:
+        assert any(expected.hint in (p["hint"] or "") for p in matches), matches
+    if expected.message:
+        assert any(expected.message in p["message"] for p in matches), matches
+    assert not any(p["rule"] == "internal-error" for p in report["problems"]), report["problems"]
+    return matches
+
+
+# --- the corpus ----------------------------------------------------------------
+# Each case mutates `root` once and returns what the validator must report.
+
+CASES: dict[str, Callable[[Path], Expect]] = {}
+
+
+def case(function: Callable[[Path], Expect]) -> Callable[[Path], Expect]:
+    CASES[function.__name__] = function
+    return function
+
+
+# File damage
+
+
+@case
+def not_utf8(root: Path) -> Expect:
+    path = root / "data/actors.csv"
+    line = line_of(path, "volodymyr_zelensky,")
+    # One name saved by a Windows-1252 editor: "é" as the single byte E9, the rest still UTF-8.
+    raw = path.read_bytes().replace(
+        b"volodymyr_zelensky,Volodymyr Zelensky", "volodymyr_zelensky,Volodymyr Zelensk\u00e9".encode("cp1252"), 1
+    )
+    path.write_bytes(raw)
+    rehash(root)
+    return Expect("encoding", "data/actors.csv", line, hint="Windows-1252")
+
+
+@case
+def utf16_from_a_spreadsheet(root: Path) -> Expect:
+    path = root / "data/framings.csv"
+    path.write_bytes(path.read_text(encoding="utf-8").encode("utf-16"))
+    rehash(root)
+    return Expect("encoding", "data/framings.csv", 1, message="UTF-16")
+
+
+@case
+def byte_order_mark(root: Path) -> Expect:
+    path = root / "data/meetings.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    rehash(root)
+    return Expect("bom", "data/meetings.csv", 1)
+
+
+@case
+def ragged_row(root: Path) -> Expect:
+    path = root / "data/proposals.csv"
+    line = line_of(path, "security_guarantees,")
+    lines = path.read_text(encoding="utf-8").split("\n")
+    lines[line - 1] += ",an extra cell"
+    path.write_text("\n".join(lines), encoding="utf-8", newline="")
+    rehash(root)
+    return Expect("ragged-row", "data/proposals.csv", line)
+
+
+@case
+def blank_line_inside(root: Path) -> Expect:
+    path = root / "data/meeting_participants.csv"
+    lines = path.read_text(encoding="utf-8").split("\n")
+    lines.insert(4, "")
+    path.write_text("\n".join(lines), encoding="utf-8", newline="")
+    rehash(root)
+    return Expect("blank-row", "data/meeting_participants.csv", 5)
+
+
+@case
+def empty_file(root: Path) -> Expect:
+    (root / "data/framings.csv").write_bytes(b"")
+    rehash(root)
+    return Expect("empty-file", "data/framings.csv", 1)
+
+
+@case
+def header_only_referenced_table(root: Path) -> Expect:
+    # A header-only table is valid CSV; it is an error only through the rows that point at it.
+    path = root / "data/proposals.csv"
+    path.write_text(path.read_text(encoding="utf-8").split("\n")[0] + "\n", encoding="utf-8")
+    rehash(root)
+    topics = root / "data/meeting_topics.csv"
+    return Expect("foreign-key", "data/meeting_topics.csv", line_of(topics, "peace_talks,security_guarantees"), column="proposal_id")
+
+
+@case
+def binary_garbage(root: Path) -> Expect:
+    (root / "data/statuses.csv").write_bytes(b"status_id\n" + bytes(range(256)) * 8)
+    rehash(root)
+    return Expect("binary", "data/statuses.csv", 2)
+
+
+@case
+def missing_file(root: Path) -> Expect:
+    (root / "data/framings.csv").unlink()
+    return Expect("file-missing", "data/framings.csv", None)
+
+
+@case
+def missing_column(root: Path) -> Expect:
+    path = root / "data/meeting_participants.csv"
+    rows = rows_of(path)
+    at = rows[0].index("role")
+    write_rows(path, [row[:at] + row[at + 1 :] for row in rows])
+    rehash(root)
+    return Expect("missing-column", "data/meeting_participants.csv", 1, column="role")
+
+
+@case
+def renamed_column(root: Path) -> Expect:
+    replace_in(root / "data/actors.csv", "actor_type", "actor_kind")
+    rehash(root)
+    return Expect("extra-column", "data/actors.csv", 1, column="actor_kind", hint="actor_type")
+
+
+@case
+def duplicated_column(root: Path) -> Expect:
+    path = root / "data/meetings.csv"
+    rows = rows_of(path)
+    at = rows[0].index("name")
+    write_rows(path, [[*row, row[at]] for row in rows])
+    rehash(root)
+    return Expect("duplicate-column", "data/meetings.csv", 1, column="name")
+
+
+@case
+def extra_column(root: Path) -> Expect:
+    path = root / "data/proposals.csv"
+    rows = rows_of(path)
+    write_rows(path, [[*row, "notes" if number == 0 else ""] for number, row in enumerate(rows)])
+    rehash(root)
+    return Expect("extra-column", "data/proposals.csv", 1, column="notes")
+
+
+@case
+def whitespace_around_an_id(root: Path) -> Expect:
+    line = set_cell(root / "data/meeting_topics.csv", "working_group_meeting", "proposal_id", "territory ")
+    rehash(root)
+    return Expect("whitespace", "data/meeting_topics.csv", line, column="proposal_id", message="whitespace")
+
+
+@case
+def whitespace_before_a_primary_key(root: Path) -> Expect:
+    line = set_cell(root / "data/statuses.csv", "peace_talks_ongoing", "status_id", " peace_talks_ongoing")
+    rehash(root)
+    return Expect("whitespace", "data/statuses.csv", line, column="status_id", message="whitespace")
+
+
+@case
+def huge_cell(root: Path) -> Expect:
+    line = set_cell(root / "data/actors.csv", "ukraine", "description", "x" * 200_000)
+    rehash(root)
+    return Expect("cell-too-long", "data/actors.csv", line, column="description", hint="32,767")
+
+
+@case
+def huge_cell_in_a_quote(root: Path) -> Expect:
+    line = set_cell(root / "data/statuses.csv", "peace_talks_ongoing", "quote", "y" * 300_000)
+    rehash(root)
+    return Expect("quote-verbatim", "data/statuses.csv", line, column="quote")
+
+
+@case
+def duplicate_primary_key(root: Path) -> Expect:
+    path = root / "data/actors.csv"
+    lines = path.read_text(encoding="utf-8").split("\n")
+    duplicate = next(text for text in lines if text.startswith("ukraine,"))
+    lines.insert(len(lines) - 1, duplicate)  # the file ends with "\n": keep it last
+    path.write_text("\n".join(lines), encoding="utf-8", newline="")
+    rehash(root)
+    return Expect("primary-key", "data/actors.csv", len(lines) - 1, column="actor_id")
+
+
+@case
+def duplicate_composite_key(root: Path) -> Expect:
+    path = root / "data/meeting_topics.csv"
+    lines = path.read_text(encoding="utf-8").split("\n")
+    lines.insert(len(lines) - 1, lines[1])
+    path.write_text("\n".join(lines), encoding="utf-8", newline="")
+    rehash(root)
+    return Expect("primary-key", "data/meeting_topics.csv", len(lines) - 1, column="meeting_id, proposal_id")
+
+
+@case
+def dangling_foreign_key(root: Path) -> Expect:
+    path = root / "data/meeting_participants.csv"
+    line = line_of(path, "berlin_talks,steve_witkoff,")
+    replace_in(path, "berlin_talks,steve_witkoff,", "berlin_talks,steve_witkof,")
+    rehash(root)
+    return Expect("foreign-key", "data/meeting_participants.csv", line, column="actor_id")
+
+
+@case
+def bad_enum(root: Path) -> Expect:
+    line = set_cell(root / "data/actors.csv", "ukraine", "actor_type", "country")
+    rehash(root)
+    return Expect("enum", "data/actors.csv", line, column="actor_type", hint="organisation")
+
+
+@case
+def bad_number(root: Path) -> Expect:
+    line = set_cell(root / "data/statuses.csv", "deal_broad_agreement_90_percent", "value", "90%")
+    rehash(root)
+    return Expect("type", "data/statuses.csv", line, column="value")
+
+
+@case
+def bad_date(root: Path) -> Expect:
+    line = set_cell(root / "data/sources.csv", "berlin_talks_article", "published", "15/12/2025")
+    rehash(root)
+    return Expect("type", "data/sources.csv", line, column="published", hint="YYYY-MM-DD")
+
+
+@case
+def quote_with_straight_quotes(root: Path) -> Expect:
+    path = root / "data/actors.csv"
+    line = line_of(path, "united_states,")
+    replace_in(path, "“painful”", '""painful""')
+    rehash(root)
+    return Expect("quote-verbatim", "data/actors.csv", line, column="quote", hint="typographic")
+
+
+@case
+def quote_with_a_changed_word(root: Path) -> Expect:
+    path = root / "data/meeting_participants.csv"
+    line = line_of(path, "berlin_talks,steve_witkoff,")
+    replace_in(path, "The Berlin talks were led for the US by", "The Berlin talks were run for the US by")
+    rehash(root)
+    return Expect("quote-verbatim", "data/meeting_participants.csv", line, column="quote", hint="'run' → 'led'")
+
+
+@case
+def tampered_source_text(root: Path) -> Expect:
+    replace_in(root / "data/sources/berlin_talks_article.txt", "Follow us on:", "Follow us on")
+    return Expect("source-hash", "data/sources.csv", 2, column="sha256")
+
+
+@case
+def truncated_csv(root: Path) -> Expect:
+    path = root / "data/statuses.csv"
+    raw = path.read_bytes()
+    cut = raw[: raw.rindex(b"\n", 0, len(raw) // 2) + 1]  # whole rows only: every value still looks plausible
+    path.write_bytes(cut)
+    return Expect("bytes", "data/statuses.csv", None, message="cut short")
+
+
+@case
+def edited_csv_same_size(root: Path) -> Expect:
+    replace_in(root / "data/statuses.csv", "possible", "possiblE")
+    return Expect("hash", "data/statuses.csv", None)
+
+
+# Descriptor and schema strictness
+
+
+@case
+def misspelt_constraints(root: Path) -> Expect:
+    path = root / "schemas/actors.schema.json"
+    line = line_of(path, '"constraints"')
+    replace_in(path, '"constraints"', '"constrains"')
+    return Expect("unknown-key", "schemas/actors.schema.json", line, hint="'constraints'")
+
+
+@case
+def unknown_package_key(root: Path) -> Expect:
+    path = root / "datapackage.json"
+    replace_in(path, '"keywords"', '"keyword"')
+    return Expect("unknown-key", "datapackage.json", line_of(path, '"keyword"'), hint="'keywords'")
+
+
+@case
+def primary_key_names_missing_field(root: Path) -> Expect:
+    path = root / "schemas/meetings.schema.json"
+    edit_json(path, lambda s: s.update(primaryKey=["meeting_key"]))
+    return Expect("schema", "schemas/meetings.schema.json", line_of(path, '"meeting_key"'), message="meeting_key")
+
+
+@case
+def foreign_key_names_missing_field(root: Path) -> Expect:
+    path = root / "schemas/meeting_topics.schema.json"
+    edit_json(path, lambda s: s["foreignKeys"][0].update(fields=["meeting"]))
+    return Expect("schema", "schemas/meeting_topics.schema.json", line_of(path, '"meeting"'), message="'meeting'")
+
+
+@case
+def foreign_key_to_missing_table(root: Path) -> Expect:
+    path = root / "schemas/actors.schema.json"
+    replace_in(path, '"resource": "sources"', '"resource": "source"')
+    return Expect("schema", "schemas/actors.schema.json", line_of(path, '"resource": "source"'), message="'source'")
+
+
+@case
+def foreign_key_arity_mismatch(root: Path) -> Expect:
+    path = root / "schemas/meeting_participants.schema.json"
+
+    def change(schema: dict) -> None:
+        schema["foreignKeys"][0]["reference"]["fields"].append("name")
+
+    edit_json(path, change)
+    fk_fields_line = line_of(path, '"foreignKeys"') + 2  # "foreignKeys": [ / { / "fields": [
+    return Expect("schema", "schemas/meeting_participants.schema.json", fk_fields_line, message="1 field(s) but references 2")
+
+
+@case
+def enum_value_of_wrong_type(root: Path) -> Expect:
+    path = root / "schemas/statuses.schema.json"
+    edit_json(path, lambda s: field_of(s, "value")["constraints"].update(enum=[90, "ninety"]))
+    return Expect("enum-type", "schemas/statuses.schema.json", line_of(path, '"ninety"'), column="value")
+
+
+@case
+def missing_description(root: Path) -> Expect:
+    path = root / "schemas/proposals.schema.json"
+    edit_json(path, lambda s: field_of(s, "parent_proposal_id").pop("description"))
+    return Expect("description", "schemas/proposals.schema.json", line_of(path, '"parent_proposal_id"'), column="parent_proposal_id")
+
+
+@case
+def duplicate_resource_names(root: Path) -> Expect:
+    path = root / "datapackage.json"
+    edit_json(path, lambda d: resource_of(d, "framings").update(name="statuses"))
+    return Expect("duplicate-resource", "datapackage.json", nth_line_of(path, '"name": "statuses"', 2))
+
+
+@case
+def table_without_primary_key(root: Path) -> Expect:
+    path = root / "schemas/meeting_topics.schema.json"
+    edit_json(path, lambda s: s.pop("primaryKey"))
+    return Expect("primary-key-missing", "schemas/meeting_topics.schema.json", None)
+
+
+@case
+def absolute_path(root: Path) -> Expect:
+    path = root / "datapackage.json"
+    edit_json(path, lambda d: resource_of(d, "framings").update(path="/etc/passwd"))
+    return Expect("unsafe-path", "datapackage.json", line_of(path, '"/etc/passwd"'))
+
+
+@case
+def parent_directory_path(root: Path) -> Expect:
+    (root.parent / "outside.csv").write_text((root / "data/framings.csv").read_text(encoding="utf-8"), encoding="utf-8")
+    path = root / "datapackage.json"
+    edit_json(path, lambda d: resource_of(d, "framings").update(path="data/../../outside.csv"))
+    return Expect("unsafe-path", "datapackage.json", line_of(path, "outside.csv"))
+
+
+@case
+def symlink_out_of_the_folder(root: Path) -> Expect:
+    outside = root.parent / "outside.csv"
+    csv_path = root / "data/framings.csv"
+    outside.write_bytes(csv_path.read_bytes())
+    csv_path.unlink()
+    os.symlink(outside, csv_path)
+    return Expect("unsafe-path", "datapackage.json", line_of(root / "datapackage.json", '"data/framings.csv"'))
+
+
+@case
+def url_path(root: Path) -> Expect:
+    path = root / "datapackage.json"
+    edit_json(path, lambda d: resource_of(d, "framings").update(path="https://example.com/framings.csv"))
+    return Expect("unsafe-path", "datapackage.json", line_of(path, "https://example.com/framings.csv"))
+
+
+@case
+def schema_path_outside(root: Path) -> Expect:
+    path = root / "datapackage.json"
+    edit_json(path, lambda d: resource_of(d, "actors").update(schema="../actors.schema.json"))
+    return Expect("unsafe-path", "datapackage.json", line_of(path, '"../actors.schema.json"'))
+
+
+@case
+def source_text_path_outside(root: Path) -> Expect:
+    line = set_cell(root / "data/sources.csv", "berlin_talks_article", "path", "/etc/hostname")
+    rehash(root)
+    return Expect("pattern", "data/sources.csv", line, column="path")
+
+
+@case
+def malformed_descriptor_json(root: Path) -> Expect:
+    path = root / "datapackage.json"
+    line = line_of(path, '"version"')
+    replace_in(path, '"version": "0.1.0",', '"version": "0.1.0"')
+    return Expect("json", "datapackage.json", line + 1)
+
+
+@case
+def malformed_schema_json(root: Path) -> Expect:
+    path = root / "schemas/statuses.schema.json"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text[: len(text) // 2], encoding="utf-8")
+    return Expect("json", "schemas/statuses.schema.json", len(text[: len(text) // 2].split("\n")))
+
+
+@case
+def descriptor_not_utf8(root: Path) -> Expect:
+    path = root / "datapackage.json"
+    line = line_of(path, '"title"')
+    path.write_bytes(path.read_text(encoding="utf-8").replace("Peace talks", "Peace t\u00e4lks", 1).encode("latin-1", errors="replace"))
+    return Expect("encoding", "datapackage.json", line)
+
+
+@case
+def schema_with_bom(root: Path) -> Expect:
+    path = root / "schemas/proposals.schema.json"
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    return Expect("bom", "schemas/proposals.schema.json", 1)
+
+
+@case
+def descriptor_is_a_list(root: Path) -> Expect:
+    (root / "datapackage.json").write_text("[]\n", encoding="utf-8")
+    return Expect("json", "datapackage.json", 1)
+
+
+# Spreadsheet safety
+
+
+def formula_case(prefix: str) -> Callable[[Path], Expect]:
+    def mutate(root: Path) -> Expect:
+        line = set_cell(root / "data/actors.csv", "ukraine", "description", prefix + 'HYPERLINK("http://example.com")')
+        rehash(root)
+        return Expect("formula", "data/actors.csv", line, column="description", hint="allowFormulaPrefix")
+
+    return mutate
+
+
+for _name, _prefix in {"equals": "=", "plus": "+", "minus": "-", "at": "@"}.items():
+    CASES[f"formula_injection_{_name}"] = formula_case(_prefix)
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_broken_package_is_reported_at_its_place(package_dir: Path, name: str) -> None:
+    expected = CASES[name](package_dir)
+    assert_reported(package_dir, expected)
+
+
+def test_the_corpus_is_large_enough() -> None:
+    assert len(CASES) >= 30
+
+
+def test_every_problem_reported_at_once(package_dir: Path) -> None:
+    bad_enum(package_dir)
+    bad_number(package_dir)
+    dangling_foreign_key(package_dir)
+    rehash(package_dir)
+    rules = {p.rule for p in validate_package(package_dir).problems}
+    assert {"enum", "type", "foreign-key"} <= rules
+
+
+# Cases the corpus does not cover: valid header-only tables, usage errors, internal errors
+
+
+def test_header_only_table_nothing_points_at_is_valid(package_dir: Path) -> None:
+    # Decided: a header-only CSV is a valid, empty table. It is an error only when
+    # another table's rows reference it (see header_only_referenced_table).
+    path = package_dir / "data/meeting_topics.csv"
+    path.write_text(path.read_text(encoding="utf-8").split("\n")[0] + "\n", encoding="utf-8")
+    rehash(package_dir)
+    code, report, output = run_cli(package_dir)
+    assert code == 0, output
+    assert report == {**report, "valid": True, "problem_count": 0, "problems": []}
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["validate", "--format", "xml"],
+        ["validate", "--no-such-option"],
+        ["validate", "/no/such/folder/anywhere"],
+        ["validate", "a", "b"],
+        ["no-such-command"],
+    ],
+)
+def test_wrong_usage_exits_2(args: list[str]) -> None:
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output
+
+
+def test_folder_without_descriptor(tmp_path: Path) -> None:
+    code, report, _ = run_cli(tmp_path)
+    assert code == 1
+    assert [(p["rule"], p["file"]) for p in report["problems"]] == [("file-missing", "datapackage.json")]
+
+
+def test_internal_error_is_one_plain_line_naming_the_file(package_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import peacetalks.check_data
+
+    def explode(table, resource):
+        raise KeyError("boom")
+
+    monkeypatch.setattr(peacetalks.check_data, "check_table", explode)
+    result = CliRunner().invoke(main, ["validate", str(package_dir)])
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1, result.output
+    assert "data/sources.csv" in lines[0] and "KeyError" in lines[0]
+
+
+def test_internal_error_in_json_is_a_record(package_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import peacetalks.check_data
+
+    def explode(table, resource):
+        raise ValueError("boom")
+
+    monkeypatch.setattr(peacetalks.check_data, "check_table", explode)
+    code, report, _ = run_cli(package_dir)
+    assert code == 1
+    assert report["valid"] is False
+    assert [(p["rule"], p["file"]) for p in report["problems"]] == [("internal-error", "data/sources.csv")]
+
+
+def test_text_report_groups_by_file_and_counts(package_dir: Path) -> None:
+    bad_enum(package_dir)
+    result = CliRunner().invoke(main, ["validate", str(package_dir)])
+    assert result.exit_code == 1
+    lines = result.output.strip().splitlines()
+    assert lines[0] == "data/actors.csv"
+    assert lines[1].startswith('  line 3, column actor_type: "country" [enum]')
+    assert lines[-1].startswith("invalid: 1 problem in 1 file")
