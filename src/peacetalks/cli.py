@@ -171,3 +171,57 @@ def info(path: str) -> None:
         click.echo(format_text(problems, path), err=True)
         sys.exit(1)
     click.echo("\n".join(info_lines(package)))
+
+
+def package_with_tables(path: str):
+    """The package and its typed tables, or the problems on stderr and exit 1."""
+    tables = read_package_or_exit(path)
+    return tables.package, tables.frames
+
+
+@main.command()
+@click.argument("path", required=False, default=".", type=click.Path())
+@click.option("--no-picture", is_flag=True, help="Skip drawing docs/positions.png and .svg (faster; the picture may then be stale).")
+def docs(path: str, no_picture: bool) -> None:
+    """Regenerate the documentation under PATH from datapackage.json and the schemas.
+
+    Writes docs/data-dictionary.md, docs/er-diagram.md (Mermaid), the diagram in
+    README.md between its marker comments, and docs/positions.png/.svg (as
+    `peacetalks graph`). Files whose content would not change are left alone.
+    """
+    from peacetalks.write_docs import write_docs
+
+    package, frames = package_with_tables(path)
+    try:
+        result = write_docs(package, frames, pictures=not no_picture)
+    except (OSError, ValueError, KeyError) as error:
+        click.echo(f"error: could not write the documentation: {error}", err=True)
+        sys.exit(1)
+    for note in result.notes:
+        click.echo(f"note: {note}", err=True)
+    click.echo("updated: " + ", ".join(str(p) for p in result.changed) if result.changed else "documentation already up to date")
+
+
+@main.command()
+@click.argument("path", required=False, default=".", type=click.Path())
+@click.option(
+    "--output",
+    type=click.Path(file_okay=False),
+    default=None,
+    help="Folder for positions.png and positions.svg (default: the package's docs/ folder).",
+)
+def graph(path: str, output: str | None) -> None:
+    """Draw who stands where: actors, proposals and each stance, to positions.png and positions.svg."""
+    from pathlib import Path
+
+    from peacetalks.draw_positions import write_positions
+
+    package, frames = package_with_tables(path)
+    folder = Path(output) if output else package.root / "docs"
+    try:
+        changed = write_positions(frames, package.descriptor, folder)
+    except (OSError, ValueError, KeyError) as error:
+        click.echo(f"error: could not draw the picture: {error}", err=True)
+        sys.exit(1)
+    shown = ", ".join(str(folder / name) for name in ("positions.png", "positions.svg"))
+    click.echo(f"wrote {shown}" if changed else f"{shown} already up to date")

@@ -1,0 +1,57 @@
+"""The picture of who stands where."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from click.testing import CliRunner
+from PIL import Image
+
+from conftest import ROOT
+from csv_expectations import expected_tables
+from peacetalks.cli import main
+from peacetalks.draw_positions import STANCE_COLOURS, build_graph, proposal_state, render, status_line
+from peacetalks.load_tables import load
+from peacetalks.read_package import read_package
+
+
+@pytest.fixture(scope="module")
+def tables():
+    return load(ROOT)
+
+
+def test_graph_has_one_edge_per_position_and_statuses_on_proposals(tables):
+    graph = build_graph(tables)
+    positions = expected_tables()["proposal_positions"]
+    assert graph.number_of_edges() == len(positions)
+    for row in positions:
+        assert any(d["stance"] == row["stance"] for d in graph.get_edge_data(row["actor_id"], row["proposal_id"]).values())
+    assert proposal_state(graph.nodes["peace_deal"]["statuses"]) == "mixed"
+    assert "agreed ~90 %" in status_line(graph.nodes["peace_deal"]["statuses"])
+    assert proposal_state(graph.nodes["territorial_concessions"]["statuses"]) == "bad"
+
+
+def test_every_stance_in_the_schema_has_its_own_colour(tables):
+    schema = read_package(ROOT)[0].resource("proposal_positions").field("stance")
+    stances = schema["constraints"]["enum"]
+    assert set(stances) <= set(STANCE_COLOURS)
+    assert len({STANCE_COLOURS[s] for s in stances}) == len(stances)
+
+
+def test_render_is_deterministic_and_readable_size(tables):
+    descriptor = read_package(ROOT)[0].descriptor
+    png, svg = render(tables, descriptor)
+    assert (png, svg) == render(tables, descriptor)
+    image = Image.open(io.BytesIO(png))
+    assert image.width >= 1400 and image.height >= 900
+    assert b"<dc:date>" not in svg and b"Matplotlib v" not in png
+
+
+def test_graph_command_writes_png_and_svg(tmp_path):
+    result = CliRunner().invoke(main, ["graph", str(ROOT), "--output", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "positions.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert (tmp_path / "positions.svg").read_text(encoding="utf-8").lstrip().startswith("<?xml")
+    again = CliRunner().invoke(main, ["graph", str(ROOT), "--output", str(tmp_path)])
+    assert "already up to date" in again.output
