@@ -4,6 +4,7 @@ cycles in self-links, and the row-shape rules a schema declares under its
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from peacetalks.problems import Problem
@@ -16,6 +17,18 @@ def key_index(frame: pd.DataFrame, columns: list[str]) -> pd.MultiIndex | pd.Ind
     if len(columns) == 1:
         return pd.Index(frame[columns[0]].astype("string"))
     return pd.MultiIndex.from_frame(frame[columns].astype("string"))
+
+
+def found_in(child: pd.DataFrame, columns: list[str], parent: pd.DataFrame, reference: list[str]) -> np.ndarray:
+    """For each child row, whether its key exists in the parent: a hash lookup in pyarrow for one column."""
+    if len(columns) == 1:
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        values = pa.array(child[columns[0]].astype("string"), type=pa.large_string())
+        keys = pa.array(parent[reference[0]].dropna().astype("string"), type=pa.large_string())
+        return pc.is_in(values, value_set=keys).to_numpy(zero_copy_only=False)
+    return np.asarray(key_index(child, columns).isin(key_index(parent, reference)))
 
 
 def check_foreign_keys(package: Package, frames: Frames, files: dict[str, str]) -> list[Problem]:
@@ -33,7 +46,7 @@ def check_foreign_keys(package: Package, frames: Frames, files: dict[str, str]) 
             rows = child[columns].dropna()
             if rows.empty:
                 continue
-            found = key_index(rows, columns).isin(key_index(parent, fk["reference_fields"]))
+            found = found_in(rows, columns, parent, fk["reference_fields"])
             shown_target = f"{target}.{', '.join(fk['reference_fields'])}"
             for line in rows.index[~found]:
                 value = ", ".join(str(child.at[line, c]) for c in columns)
@@ -50,6 +63,33 @@ def check_foreign_keys(package: Package, frames: Frames, files: dict[str, str]) 
     return problems
 
 
+def in_cycles(own: pd.Series, link: pd.Series) -> np.ndarray:
+    """Which rows lie on a cycle of `own -> link`, found without a Python loop over rows.
+
+    Each row points at the row whose `own` equals its `link` (the last such row,
+    as a dict would keep it). After n steps every walk that has not ended sits on
+    a cycle, and the cycle's rows are exactly where the walks land; 2^k >= n steps
+    take k rounds of pointer doubling.
+    """
+    size = len(own)
+    if size == 0:
+        return np.zeros(0, dtype=bool)
+    own_values = own.astype("string").reset_index(drop=True)
+    last = ~own_values.duplicated(keep="last")
+    index = pd.Index(own_values[last])
+    target = index.get_indexer(link.astype("string").reset_index(drop=True))
+    position = np.flatnonzero(last.to_numpy())  # row of each unique own value
+    step = np.where(target >= 0, position[np.maximum(target, 0)], size)  # `size`: the walk ended
+    step = np.append(step, size)
+    jump = step
+    for _ in range(max(1, int(np.ceil(np.log2(size + 1))))):
+        jump = jump[jump]
+    landed = np.unique(jump[:size])
+    on_cycle = np.zeros(size + 1, dtype=bool)
+    on_cycle[landed] = True
+    return on_cycle[:size]
+
+
 def check_cycles(package: Package, frames: Frames, files: dict[str, str]) -> list[Problem]:
     """A self-link (part of, follows, affiliated with) must never lead back to where it started."""
     problems: list[Problem] = []
@@ -64,6 +104,7 @@ def check_cycles(package: Package, frames: Frames, files: dict[str, str]) -> lis
             if link not in frame.columns or own not in frame.columns:
                 continue
             pairs = frame[[own, link]].dropna()
+            pairs = pairs[in_cycles(pairs[own], pairs[link])]
             parent_of = dict(zip(pairs[own].astype(str), pairs[link].astype(str), strict=True))
             line_of = dict(zip(pairs[own].astype(str), pairs.index, strict=True))
             reported: set[str] = set()
@@ -81,8 +122,10 @@ def check_cycles(package: Package, frames: Frames, files: dict[str, str]) -> lis
                     if not reported & set(cycle):
                         first = min(cycle, key=lambda n: line_of[n])
                         ring = " → ".join(cycle[cycle.index(first):] + cycle[: cycle.index(first)] + [first])
+                        line = int(line_of[first])
+                        message = f"{link} leads back to itself: {ring}"
                         problems.append(
-                            Problem.at(files[resource.name], "cycle", f"{link} leads back to itself: {ring}", line=int(line_of[first]), column=link, value=frame.at[line_of[first], link])
+                            Problem.at(files[resource.name], "cycle", message, line=line, column=link, value=frame.at[line, link])
                         )
                         reported |= set(cycle)
                 done |= on_path
@@ -97,16 +140,14 @@ def check_row_rules(resource: Resource, frame: pd.DataFrame, file: str) -> list[
         count = frame[group].notna().sum(axis=1)
         for line in frame.index[count != 1]:
             got = "none" if count[line] == 0 else "more than one"
-            problems.append(
-                Problem.at(file, "exactly-one", f"exactly one of {', '.join(group)} must be set; {got} is", line=int(line), column=", ".join(group))
-            )
+            message = f"exactly one of {', '.join(group)} must be set; {got} is"
+            problems.append(Problem.at(file, "exactly-one", message, line=int(line), column=", ".join(group)))
     for group in resource.rules.get("together") or []:
         if not set(group) <= set(frame.columns):
             continue
         count = frame[group].notna().sum(axis=1)
         for line in frame.index[(count != 0) & (count != len(group))]:
             empty = [c for c in group if pd.isna(frame.at[line, c])]
-            problems.append(
-                Problem.at(file, "together", f"{', '.join(group)} are set together or left empty together; empty here: {', '.join(empty)}", line=int(line), column=", ".join(empty))
-            )
+            message = f"{', '.join(group)} are set together or left empty together; empty here: {', '.join(empty)}"
+            problems.append(Problem.at(file, "together", message, line=int(line), column=", ".join(empty)))
     return problems

@@ -36,12 +36,18 @@ def read_source_texts(package: Package, frames: Frames, files: dict[str, str]) -
                 continue
             target = inside(package.root, relative)
             if target is None:
-                problems.append(Problem.at(files[resource.name], "unsafe-path", "the path must stay inside the package folder", line=int(line), column=path_field["name"], value=relative))
+                message = "the path must stay inside the package folder"
+                problems.append(
+                    Problem.at(files[resource.name], "unsafe-path", message, line=int(line), column=path_field["name"], value=relative)
+                )
                 continue
             try:
                 raw = target.read_bytes()
             except OSError:
-                problems.append(Problem.at(files[resource.name], "file-missing", "the source text file does not exist", line=int(line), column=path_field["name"], value=relative))
+                message = "the source text file does not exist"
+                problems.append(
+                    Problem.at(files[resource.name], "file-missing", message, line=int(line), column=path_field["name"], value=relative)
+                )
                 continue
             if hash_field is not None and hash_field["name"] in frame.columns and not pd.isna(row[hash_field["name"]]):
                 actual = hashlib.sha256(raw).hexdigest()
@@ -100,20 +106,28 @@ def check_quotes(package: Package, frames: Frames, files: dict[str, str], texts:
         target = next((fk["resource"] for fk in resource.foreign_keys if fk["fields"] == [source_column]), None)
         sources = texts.get(target, {})
         pairs = frame[[source_column, quote_column]].dropna()
-        # Quotes repeat across rows: look each distinct one up once.
-        verdict: dict[tuple[str, str], bool] = {}
-        for source_id, quote in set(zip(pairs[source_column].astype(str), pairs[quote_column].astype(str), strict=True)):
-            text = sources.get(source_id)
-            verdict[(source_id, quote)] = text is None or quote in text
-        for line, source_id, quote in zip(pairs.index, pairs[source_column].astype(str), pairs[quote_column].astype(str), strict=True):
-            if verdict[(source_id, quote)]:
-                continue  # a missing source is reported as a foreign-key problem
+        # Quotes repeat across rows: look each distinct (source, quote) up once, then
+        # visit only the rows holding a pair that failed.
+        distinct = pairs.drop_duplicates()
+        failed = {
+            (str(source_id), str(quote))
+            for source_id, quote in zip(distinct[source_column], distinct[quote_column], strict=True)
+            if sources.get(str(source_id)) is not None and str(quote) not in sources[str(source_id)]
+        }
+        if not failed:
+            continue  # a missing source is reported as a foreign-key problem
+        suspects = pairs[pairs[quote_column].isin({quote for _, quote in failed})]
+        rows = zip(suspects.index, suspects[source_column].astype(str), suspects[quote_column].astype(str), strict=True)
+        for line, source_id, quote in rows:
+            if (source_id, quote) not in failed:
+                continue
             passage = closest_passage(quote, sources[source_id])
             hint = None
             if passage is not None:
                 hint = f"closest passage: {passage}\n{describe_difference(quote, passage)}"
+            message = f"the quote is not found verbatim in source {source_id}"
             problems.append(
-                Problem.at(files[resource.name], "quote-verbatim", f"the quote is not found verbatim in source {source_id}", line=int(line), column=quote_column, value=quote, hint=hint)
+                Problem.at(files[resource.name], "quote-verbatim", message, line=int(line), column=quote_column, value=quote, hint=hint)
             )
     return problems
 
@@ -135,7 +149,9 @@ def check_codes(package: Package, frames: Frames, files: dict[str, str]) -> list
             official = {country.alpha_3 for country in pycountry.countries}
             known = {code: code in official for code in values.unique()}
             for line, code in values[~values.map(known)].items():
+                hint = "e.g. UKR, USA, GBR; see https://www.iso.org/obp/ui/#search"
+                message = "not an ISO 3166-1 alpha-3 country code"
                 problems.append(
-                    Problem.at(files[resource.name], "iso-code", "not an ISO 3166-1 alpha-3 country code", line=int(line), column=field["name"], value=code, hint="e.g. UKR, USA, GBR; see https://www.iso.org/obp/ui/#search")
+                    Problem.at(files[resource.name], "iso-code", message, line=int(line), column=field["name"], value=code, hint=hint)
                 )
     return problems
