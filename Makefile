@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: check test hashes lint clean
+.PHONY: check test hashes docs lint clean
 
 # Reinstall when the project's dependencies change.
 $(BIN)/.installed: pyproject.toml constraints.txt
@@ -20,6 +20,10 @@ test: $(BIN)/.installed
 
 hashes: $(BIN)/.installed
 	$(BIN)/peacetalks hash .
+
+# After a change to the data or the schemas: data dictionary, ER diagram, picture.
+docs: $(BIN)/.installed
+	$(BIN)/peacetalks docs .
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check src tests scripts
