@@ -44,7 +44,6 @@ STATES = {  # name: (fill, edge, legend)
 }
 PASSIVE = {"involved", "beneficiary"}  # roles rather than stances: drawn thinner
 HEDGED = {"probable", "possible", "expected"}
-SEED = 7  # the only randomness networkx is asked for (tie-free spring fallback); fixed
 
 
 def stance_colour(stance: str, order: list[str]) -> str:
@@ -234,27 +233,15 @@ def draw(graph: nx.MultiDiGraph, title: str, subtitle: str):
         for s in stances_used
     ]
     stance_handles.append(Line2D([], [], color="#555555", linewidth=2, linestyle=(0, (5, 3)), label="dashed: hedged in the text"))
-    figure.legend(
-        handles=stance_handles,
-        title="Arrow: the actor's stance on the proposal",
-        loc="lower left",
-        bbox_to_anchor=(0.03, 0.0),
-        ncol=3,
-        fontsize=11,
-        title_fontsize=11.5,
-        frameon=False,
-    )
     state_handles = [Patch(facecolor=fill, edgecolor=edge, label=label) for fill, edge, label in STATES.values()]
-    figure.legend(
-        handles=state_handles,
-        title="Box: where the proposal stands (statuses table)",
-        loc="lower right",
-        bbox_to_anchor=(0.97, 0.0),
-        ncol=2,
-        fontsize=11,
-        title_fontsize=11.5,
-        frameon=False,
+    legends = (
+        (stance_handles, "Arrow: the actor's stance on the proposal", "lower left", (0.03, 0.0), 3),
+        (state_handles, "Box: where the proposal stands (statuses table)", "lower right", (0.97, 0.0), 2),
     )
+    for handles, heading, corner, anchor, columns in legends:
+        figure.legend(
+            handles=handles, title=heading, loc=corner, bbox_to_anchor=anchor, ncol=columns, fontsize=11, title_fontsize=11.5, frameon=False
+        )
     return figure
 
 

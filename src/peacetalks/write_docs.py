@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from peacetalks.prepare_export import is_required
 from peacetalks.read_package import Package, Resource
 
 GENERATED = (
@@ -40,11 +41,6 @@ def code(value: object) -> str:
 def anchor(name: str) -> str:
     """GitHub's heading anchor for a `## name` heading made of a table name."""
     return name.lower().replace(" ", "-")
-
-
-def is_required(field: dict, resource: Resource) -> bool:
-    constraints = field.get("constraints")
-    return (isinstance(constraints, dict) and constraints.get("required") is True) or field["name"] in resource.primary_key
 
 
 def constraint_text(field: dict) -> str:
