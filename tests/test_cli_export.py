@@ -89,3 +89,11 @@ def test_python_m_peacetalks_lists_the_commands():
     assert result.returncode == 0, result.stderr
     for command in ("export", "docs", "graph", "info", "validate"):
         assert f"  {command}" in result.stdout
+
+
+def test_parquet_export_into_an_empty_folder_needs_no_force(tmp_path):
+    (tmp_path / "empty").mkdir()
+    result = run("export", "--to", "parquet", "--package", str(ROOT), str(tmp_path / "empty"))
+    assert result.exit_code == 0, result.output
+    again = run("export", "--to", "parquet", "--package", str(ROOT), str(tmp_path / "empty"))
+    assert again.exit_code == 2 and "already exists; pass --force" in again.stderr

@@ -118,6 +118,8 @@ def refuse_existing(output: Path, force: bool, *, folder: bool = False) -> None:
         return
     if folder and not output.is_dir():
         raise OutputExists(f"{output} exists and is not a folder; choose another OUTPUT")
+    if folder and not any(output.iterdir()):
+        return  # an empty folder holds nothing to lose
     if not folder and output.is_dir():
         raise OutputExists(f"{output} is a folder; give a file name as OUTPUT")
     if not force:
