@@ -147,6 +147,27 @@ def read_header(text: str) -> list[str]:
         return []
 
 
+def is_utf8(raw: bytes) -> bool:
+    """Valid UTF-8, checked by pyarrow over the bytes in place: no str of the whole file is built."""
+    import numpy as np
+    import pyarrow as pa
+
+    offsets = pa.py_buffer(np.array([0, len(raw)], dtype=np.int64))
+    try:
+        pa.Array.from_buffers(pa.large_string(), 1, [None, offsets, pa.py_buffer(raw)]).validate(full=True)
+    except pa.ArrowInvalid:
+        return False
+    return True
+
+
+def header_text(raw: bytes) -> str:
+    """The first line, decoded (the whole file when a quoted header spans lines or lines end in CR only)."""
+    end = raw.find(b"\n") + 1 or len(raw)
+    if raw[:end].count(b'"') % 2 or b"\r" in raw[: end - 2]:
+        end = len(raw)
+    return raw[:end].decode("utf-8")
+
+
 def read_table(root: Path, name: str, relative: str) -> RawTable:
     file = relative
     try:
@@ -155,23 +176,25 @@ def read_table(root: Path, name: str, relative: str) -> RawTable:
         return empty_table(name, file, [Problem.at(file, "file-missing", "the table's CSV file does not exist")])
     except OSError as error:
         return empty_table(name, file, [Problem.at(file, "file-unreadable", f"cannot read the file: {error.strerror or error}")])
-    if not raw.strip():
+    if not raw or raw.isspace():  # (not raw.strip(): that copies the whole file)
         return empty_table(name, file, [Problem.at(file, "empty-file", "the file is empty; a table needs at least its header row", line=1)])
-    text, problems = decode(raw, file)
-    if text is None and problems[0].rule == "encoding" and problems[0].line == 1 and "UTF-16" in problems[0].message:
+    # Fast path: valid UTF-8 without a BOM is checked in place and decoded only if the csv module needs it.
+    clean = not raw.startswith((b"\xff\xfe", b"\xfe\xff", b"\xef\xbb\xbf")) and is_utf8(raw)
+    text, problems = (None, []) if clean else decode(raw, file)
+    if text is None and problems and problems[0].rule == "encoding" and problems[0].line == 1 and "UTF-16" in problems[0].message:
         return empty_table(name, file, problems)
     if b"\x00" in raw:
         line = raw[: raw.index(b"\x00")].count(b"\n") + 1
         return empty_table(name, file, [Problem.at(file, "binary", "the file holds NUL bytes: it is binary, not a text CSV", line=line)])
-    if text is None:
+    if text is None and not clean:
         return empty_table(name, file, problems)
-    header = read_header(text)
+    header = read_header(header_text(raw) if clean else text)
     width = len(header)
     if width == 0:
         return empty_table(name, file, [Problem.at(file, "header", "the first line must be the header row", line=1)])
     frame = read_with_pyarrow(raw, width)
     if frame is None:
-        frame, problems = read_with_csv_module(text, file, width)
+        frame, problems = read_with_csv_module(text if text is not None else raw.decode("utf-8"), file, width)
     frame.columns = header
     frame, blank_problems = drop_blank_rows(frame, file)
     return RawTable(name, file, header, frame, problems + blank_problems)
