@@ -8,6 +8,10 @@ hashes, code lists); frictionless runs alongside as a second opinion.
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
+import sys
+import time
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -47,8 +51,7 @@ def run_checks(package: Package, problems: list[Problem], frictionless: str) -> 
     usable = [r for r in package.resources if r.schema_file not in broken]
     problems += check_integrity(package)
 
-    frames, files, counts = check_tables(package, usable, problems)
-    problems += check_across_tables(package, frames, files)
+    files, counts = check_tables(package, usable, problems)
     if frictionless != "off" and not any(p.rule in BLOCKING_SCHEMA_RULES | {"unsafe-path"} for p in problems):
         problems += second_opinion(package, problems, files, frictionless)
     return Outcome(unique_sorted(without_echoes(problems)), counts)
@@ -60,15 +63,67 @@ def without_echoes(problems: list[Problem]) -> list[Problem]:
     return [p for p in problems if not (p.rule in {"together", "exactly-one"} and (p.file, p.line) in unreadable)]
 
 
+def parents_first(resources: list) -> list | None:
+    """Tables ordered so that every table a foreign key points at comes before the table that points
+    (self-links aside); None when foreign keys loop between tables."""
+    done: list = []
+    names: set[str] = set()
+    pending = list(resources)
+    present = {r.name for r in resources}
+    while pending:
+        ready = next((r for r in pending if ({fk["resource"] for fk in r.foreign_keys} & present) - {r.name} <= names), None)
+        if ready is None:
+            return None
+        done.append(ready)
+        names.add(ready.name)
+        pending.remove(ready)
+    return done
+
+
+def referenced_columns(resources: list) -> dict[str, set[str]]:
+    """For each table, the columns that other tables' foreign keys point at: all that later tables need of it."""
+    needed: dict[str, set[str]] = {}
+    for resource in resources:
+        for fk in resource.foreign_keys:
+            if fk["resource"] != resource.name:
+                needed.setdefault(fk["resource"], set()).update(fk["reference_fields"])
+    return needed
+
+
+class Progress:
+    """One line per table on stderr, only for large packages and only in a terminal."""
+
+    MIN_BYTES = 50_000_000  # about 200,000 rows of this package's tables
+
+    def __init__(self, package: Package, resources: list):
+        size = 0
+        for resource in resources:
+            with contextlib.suppress(OSError):
+                size += (package.root / resource.path).stat().st_size
+        self.on = size >= self.MIN_BYTES and sys.stderr.isatty()
+        self.started = time.perf_counter()
+
+    def table(self, resource, rows: int) -> None:
+        if self.on:
+            print(f"  checked {resource.path}: {rows:,} rows ({time.perf_counter() - self.started:.1f} s)", file=sys.stderr, flush=True)
+
+
 def check_tables(package: Package, usable, problems: list[Problem]):
+    """Each table in turn, parents first: its own checks, then the rules that join it to tables
+    already read. Only the key columns that other tables point at are kept, so memory
+    follows the largest table rather than the whole package."""
     from peacetalks.check_cells import check_cells
     from peacetalks.check_data import check_table
     from peacetalks.read_tables import read_table
 
-    frames: dict[str, pd.DataFrame] = {}
+    order = parents_first(usable)
+    frames: dict[str, pd.DataFrame] = {}  # every typed table when foreign keys loop; else kept key columns
     files: dict[str, str] = {}
     counts: dict[str, int] = {}
-    for resource in usable:
+    texts: dict[str, dict[str, str]] = {}
+    needed = referenced_columns(usable)
+    progress = Progress(package, usable)
+    for resource in order or usable:
         files[resource.name] = resource.path
         table = read_table(package.root, resource.name, resource.path)
         problems += table.problems
@@ -76,12 +131,29 @@ def check_tables(package: Package, usable, problems: list[Problem]):
             continue
         typed, table_problems = check_table(table, resource)
         problems += check_cells(table, resource, table_problems)
-        frames[resource.name] = typed
+        del table
         counts[resource.name] = len(typed)
-    return frames, files, counts
+        if order is None:
+            frames[resource.name] = typed
+        else:
+            problems += check_joins(package, [resource], {**frames, resource.name: typed}, files, texts)
+            keep = [c for c in typed.columns if c in needed.get(resource.name, set())]
+            if keep:
+                frames[resource.name] = typed[keep]
+        del typed
+        progress.table(resource, counts[resource.name])
+    if order is None:
+        problems += check_joins(package, package.resources, frames, files, texts)
+    return files, counts
 
 
-def check_across_tables(package: Package, frames, files) -> list[Problem]:
+def check_joins(package: Package, resources: list, frames, files, texts) -> list[Problem]:
+    """The rules that join rows, for `resources`, against the tables in `frames`."""
+    view = dataclasses.replace(package, resources=list(resources))
+    return check_across_tables(view, frames, files, texts)
+
+
+def check_across_tables(package: Package, frames, files, texts: dict | None = None) -> list[Problem]:
     from peacetalks.check_links import check_cycles, check_foreign_keys, check_row_rules
     from peacetalks.check_sources import check_codes, check_quotes, read_source_texts
 
@@ -90,9 +162,12 @@ def check_across_tables(package: Package, frames, files) -> list[Problem]:
     for resource in package.resources:
         if resource.name in frames:
             problems += check_row_rules(resource, frames[resource.name], files[resource.name])
-    texts, text_problems = read_source_texts(package, frames, files)
+    own_texts, text_problems = read_source_texts(package, frames, files)
     problems += text_problems
-    problems += check_quotes(package, frames, files, texts)
+    if texts is not None:
+        texts.update(own_texts)
+        own_texts = texts
+    problems += check_quotes(package, frames, files, own_texts)
     problems += check_codes(package, frames, files)
     return problems
 
@@ -111,7 +186,8 @@ def second_opinion(package: Package, problems: list[Problem], files, mode: str) 
         if (problem.file, problem.line, problem.rule) in already or problem.file in unreadable:
             continue
         # A row we already reported for a key, type or shape slip: frictionless's echo adds nothing.
-        if problem.rule in {"foreign-key", "primary-key", "unique", "required", "type", "ragged-row"} and (problem.file, problem.line) in already_lines:
+        echoed = {"foreign-key", "primary-key", "unique", "required", "type", "ragged-row"}
+        if problem.rule in echoed and (problem.file, problem.line) in already_lines:
             continue
         extra.append(problem)
     return extra
