@@ -263,7 +263,7 @@ def huge_cell(root: Path) -> Expect:
 
 @case
 def huge_cell_in_a_quote(root: Path) -> Expect:
-    line = set_cell(root / "data/statuses.csv", "peace_talks_ongoing", "quote", "y" * 300_000)
+    line = set_cell(root / "data/statuses.csv", "peace_talks_ongoing", "quote", "the " * 75_000)
     rehash(root)
     return Expect("quote-verbatim", "data/statuses.csv", line, column="quote")
 
@@ -410,6 +410,30 @@ def foreign_key_arity_mismatch(root: Path) -> Expect:
 
 
 @case
+def foreign_key_points_at_itself(root: Path) -> Expect:
+    # found by the fuzz test: a self-reference without "resource" on the key's own field
+    path = root / "schemas/proposal_positions.schema.json"
+    edit_json(path, lambda s: s["foreignKeys"][1]["reference"].pop("resource"))
+    return Expect("schema", "schemas/proposal_positions.schema.json", nth_line_of(path, '"reference"', 2), message="itself")
+
+
+@case
+def primary_key_not_field_names(root: Path) -> Expect:
+    # found by the fuzz test
+    path = root / "schemas/actors.schema.json"
+    edit_json(path, lambda s: s.update(primaryKey=[["actor_id"]]))
+    return Expect("schema", "schemas/actors.schema.json", line_of(path, '"primaryKey"') + 1, message="must list field names")
+
+
+@case
+def field_type_not_a_string(root: Path) -> Expect:
+    # found by the fuzz test
+    path = root / "schemas/statuses.schema.json"
+    edit_json(path, lambda s: field_of(s, "certainty").update(type=[]))
+    return Expect("schema", "schemas/statuses.schema.json", line_of(path, '"type": []'), column="certainty")
+
+
+@case
 def enum_value_of_wrong_type(root: Path) -> Expect:
     path = root / "schemas/statuses.schema.json"
     edit_json(path, lambda s: field_of(s, "value")["constraints"].update(enum=[90, "ninety"]))
@@ -428,6 +452,14 @@ def duplicate_resource_names(root: Path) -> Expect:
     path = root / "datapackage.json"
     edit_json(path, lambda d: resource_of(d, "framings").update(name="statuses"))
     return Expect("duplicate-resource", "datapackage.json", nth_line_of(path, '"name": "statuses"', 2))
+
+
+@case
+def resource_name_not_a_string(root: Path) -> Expect:
+    # found by the fuzz test (it crashed the frictionless second opinion)
+    path = root / "datapackage.json"
+    edit_json(path, lambda d: resource_of(d, "framings").update(name=[]))
+    return Expect("descriptor", "datapackage.json", line_of(path, '"name": []'))
 
 
 @case

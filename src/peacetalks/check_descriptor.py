@@ -169,7 +169,7 @@ def check_field(where: Located, field: dict, resource: Resource, at: tuple) -> l
     if not isinstance(name, str) or not name:
         return [*problems, where.problem("schema", "a field has no `name`", at)]
     kind = field.get("type", "string")
-    if kind not in FIELD_TYPES:
+    if not isinstance(kind, str) or kind not in FIELD_TYPES:
         problems.append(where.problem("schema", f"{context}: unknown type {kind!r}", (*at, "type"), column=name, value=kind))
     if not isinstance(field.get("description"), str) or not field["description"].strip():
         problems.append(
@@ -187,12 +187,20 @@ def check_field(where: Located, field: dict, resource: Resource, at: tuple) -> l
     problems += unknown_keys(where, constraints, CONSTRAINT_KEYS, f"the constraints of {context}", (*at, "constraints"))
     enum = constraints.get("enum")
     if enum is not None:
-        expected = ENUM_TYPES.get(kind)
+        expected = ENUM_TYPES.get(kind) if isinstance(kind, str) else None
         if not isinstance(enum, list) or not enum:
             problems.append(
                 where.problem("schema", f"{context}: `enum` must be a non-empty list", (*at, "constraints", "enum"), column=name)
             )
-        elif expected is not None:
+        elif expected is None:
+            for number, value in enumerate(enum):
+                if isinstance(value, list | dict):
+                    problems.append(
+                        where.problem(
+                            "enum-type", f"{context}: enum values must be single values", (*at, "constraints", "enum", number), column=name
+                        )
+                    )
+        else:
             for number, value in enumerate(enum):
                 if not isinstance(value, expected) or (kind in ("integer", "number") and isinstance(value, bool)):
                     problems.append(
@@ -255,7 +263,7 @@ def check_field(where: Located, field: dict, resource: Resource, at: tuple) -> l
             problems.append(where.problem("schema", f"{context}: `peacetalks` must be an object", (*at, "peacetalks"), column=name))
         else:
             problems += unknown_keys(where, rules, FIELD_RULE_KEYS, f"the peacetalks rules of {context}", (*at, "peacetalks"))
-            if "codelist" in rules and rules["codelist"] not in CODELISTS:
+            if "codelist" in rules and (not isinstance(rules["codelist"], str) or rules["codelist"] not in CODELISTS):
                 problems.append(
                     where.problem(
                         "schema", f"{context}: unknown code list", (*at, "peacetalks", "codelist"), column=name, value=rules["codelist"]
@@ -284,6 +292,19 @@ def check_field(where: Located, field: dict, resource: Resource, at: tuple) -> l
     return problems
 
 
+def name_list_problems(where: Located, value, path: tuple, what: str) -> list[Problem]:
+    """A key must be a field name or a list of field names; anything else cannot be checked."""
+    if isinstance(value, str):
+        return []
+    if not isinstance(value, list):
+        return [where.problem("schema", f"{what} must be a field name or a list of them", path, value=value)]
+    return [
+        where.problem("schema", f"{what} must list field names, not {type(item).__name__} values", (*path, number), value=item)
+        for number, item in enumerate(value)
+        if not isinstance(item, str)
+    ]
+
+
 def check_keys(package: Package, resource: Resource, where: Located, names: list) -> list[Problem]:
     schema = resource.schema
     problems: list[Problem] = []
@@ -297,8 +318,8 @@ def check_keys(package: Package, resource: Resource, where: Located, names: list
                 hint="every table needs a primary key: one field, or several for a link table",
             )
         )
-    elif not isinstance(key, str | list):
-        problems.append(where.problem("schema", "primaryKey must be a field name or a list of them", ("primaryKey",), value=key))
+    else:
+        problems += name_list_problems(where, key, ("primaryKey",), "primaryKey")
     for number, name in enumerate(as_list(key)):
         if name not in names:
             path = ("primaryKey", number) if isinstance(key, list) else ("primaryKey",)
@@ -314,8 +335,20 @@ def check_keys(package: Package, resource: Resource, where: Located, names: list
         problems += unknown_keys(where, fk, FOREIGN_KEY_KEYS, f"foreignKeys[{number}]", at)
         problems += unknown_keys(where, fk["reference"], REFERENCE_KEYS, f"foreignKeys[{number}].reference", (*at, "reference"))
         fields, target_fields = fk.get("fields"), fk["reference"].get("fields")
+        problems += name_list_problems(where, fields, (*at, "fields"), f"foreignKeys[{number}].fields")
+        problems += name_list_problems(where, target_fields, (*at, "reference", "fields"), f"foreignKeys[{number}].reference.fields")
         own, targets = as_list(fields), as_list(target_fields)
         target_name = fk["reference"].get("resource") or resource.name
+        if not isinstance(target_name, str):
+            problems.append(
+                where.problem(
+                    "schema",
+                    f"foreignKeys[{number}].reference.resource must be a table name",
+                    (*at, "reference", "resource"),
+                    value=target_name,
+                )
+            )
+            continue
         for position, name in enumerate(own):
             if name not in names:
                 path = (*at, "fields", position) if isinstance(fields, list) else (*at, "fields")
@@ -347,6 +380,15 @@ def check_keys(package: Package, resource: Resource, where: Located, names: list
         if len(own) != len(targets) or not own:
             problems.append(
                 where.problem("schema", f"foreignKeys[{number}] has {len(own)} field(s) but references {len(targets)}", (*at, "fields"))
+            )
+        elif target is resource and own == targets:
+            problems.append(
+                where.problem(
+                    "schema",
+                    f"foreignKeys[{number}] points every row at itself",
+                    (*at, "reference"),
+                    hint="a self-link names another field",
+                )
             )
     return problems
 

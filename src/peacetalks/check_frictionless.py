@@ -48,7 +48,7 @@ def frictionless_descriptor(package: Package) -> dict:
     safe = {r.name: r for r in package.resources}
     resources = []
     for item in descriptor.get("resources", []):
-        if isinstance(item, dict) and item.get("name") in safe:
+        if isinstance(item, dict) and isinstance(item.get("name"), str) and item["name"] in safe:
             item["schema"] = copy.deepcopy(safe[item["name"]].schema)
             resources.append(item)
     descriptor["resources"] = resources

@@ -101,7 +101,7 @@ def check_cycles(package: Package, frames: Frames, files: dict[str, str]) -> lis
             if fk["resource"] != resource.name or len(fk["fields"]) != 1 or len(fk["reference_fields"]) != 1:
                 continue
             link, own = fk["fields"][0], fk["reference_fields"][0]
-            if link not in frame.columns or own not in frame.columns:
+            if link not in frame.columns or own not in frame.columns or link == own:  # a field naming itself: the schema check reports it
                 continue
             pairs = frame[[own, link]].dropna()
             pairs = pairs[in_cycles(pairs[own], pairs[link])]

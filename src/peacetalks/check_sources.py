@@ -74,7 +74,8 @@ def closest_passage(quote: str, text: str) -> str | None:
     """The span of `text` most like `quote`, to show a curator what differs."""
     if not quote or not text:
         return None
-    matcher = difflib.SequenceMatcher(None, text, quote, autojunk=False)
+    # Locate by the quote's start only: matching is quadratic, and a huge or repetitive cell must not hang.
+    matcher = difflib.SequenceMatcher(None, text, quote[:400], autojunk=False)
     best = max(matcher.get_matching_blocks(), key=lambda block: block.size)
     if best.size == 0:
         return None

@@ -131,7 +131,7 @@ def file_being_read(error: BaseException, default: str) -> str:
         trace = trace.tb_next
     for frame in reversed(frames):
         names = frame.f_locals
-        for name, attribute in (("table", "file"), ("resource", "path")):
+        for name, attribute in (("table", "file"), ("where", "file"), ("resource", "path")):
             found = getattr(names.get(name), attribute, None)
             if isinstance(found, str) and found:
                 return found
