@@ -16,10 +16,12 @@ import io
 import json
 import os
 import shutil
+import socket
 import tempfile
 import time
 from datetime import timedelta
 from pathlib import Path
+from unittest import mock
 
 from click.testing import CliRunner
 from hypothesis import HealthCheck, Phase, given, settings
@@ -124,9 +126,15 @@ def mutate_json(raw: bytes, data: st.DataObject) -> bytes:
 MUTATIONS = {"bytes": mutate_bytes, "rows": mutate_rows, "cell": mutate_cell, "json": mutate_json}
 
 
+def no_network(self, address):
+    raise AssertionError(f"validation opened a network connection to {address}")
+
+
 def run_validate(root: Path, output_format: str, frictionless: str):
+    """Run the CLI with every socket connection refused: validation must read only the package."""
     started = time.monotonic()
-    result = CliRunner().invoke(main, ["validate", str(root), "--format", output_format, "--frictionless", frictionless])
+    with mock.patch.object(socket.socket, "connect", no_network), mock.patch.object(socket, "create_connection", no_network):
+        result = CliRunner().invoke(main, ["validate", str(root), "--format", output_format, "--frictionless", frictionless])
     return result, time.monotonic() - started
 
 
