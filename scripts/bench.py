@@ -621,8 +621,16 @@ def run_pyarrow(out: Path, rows: int, repeat: int, work: Path) -> Run:
     return Run("pyarrow read (floor)", rows, seconds, peak)
 
 
-def benchmark(rows: int, *, repeat: int = 3, frictionless: bool = True, frictionless_repeat: int | None = None,
-              out: Path | None = None, package_path: Path = ROOT, log=print) -> dict:
+def benchmark(
+    rows: int,
+    *,
+    repeat: int = 3,
+    frictionless: bool = True,
+    frictionless_repeat: int | None = None,
+    out: Path | None = None,
+    package_path: Path = ROOT,
+    log=print,
+) -> dict:
     package, problems = read_package(package_path)
     if package is None:
         raise SystemExit(f"cannot read the package: {problems}")
@@ -635,8 +643,10 @@ def benchmark(rows: int, *, repeat: int = 3, frictionless: bool = True, friction
         generator.plant()
         total = generator.write(folder)
         size = sum((folder / p.resource.path).stat().st_size for p in generator.plans.values())
-        log(f"generated {total:,} rows in {len(generator.plans)} tables ({size / 1e6:,.0f} MB of CSV) "
-            f"with {len(generator.defects)} planted defects in {time.perf_counter() - started:.1f} s: {folder}")
+        log(
+            f"generated {total:,} rows in {len(generator.plans)} tables ({size / 1e6:,.0f} MB of CSV) "
+            f"with {len(generator.defects)} planted defects in {time.perf_counter() - started:.1f} s: {folder}"
+        )
         runs = [run_validate(folder, generator.defects, total, repeat, work)]
         if frictionless:
             runs.append(run_frictionless(folder, generator.defects, total, frictionless_repeat or repeat, work))
@@ -668,8 +678,10 @@ def table(results: list[dict]) -> str:
         walls = {run["tool"].split()[0]: run["wall"] for run in result["runs"]}
         ratios = []
         if "frictionless" in walls:
-            ratios.append(f"a/b (validate / frictionless) = {walls['peacetalks'] / walls['frictionless']:.3f}"
-                          f" ({walls['frictionless'] / walls['peacetalks']:.1f}x faster)")
+            ratios.append(
+                f"a/b (validate / frictionless) = {walls['peacetalks'] / walls['frictionless']:.3f}"
+                f" ({walls['frictionless'] / walls['peacetalks']:.1f}x faster)"
+            )
         ratios.append(f"a/c (validate / pyarrow read) = {walls['peacetalks'] / walls['pyarrow']:.2f}")
         lines.append("  " + "; ".join(ratios))
     return "\n".join(lines)
@@ -727,8 +739,14 @@ def main(argv: list[str] | None = None) -> int:
     results = []
     for rows in args.rows:
         out = args.out / f"rows-{rows}" if args.out and len(args.rows) > 1 else args.out
-        result = benchmark(rows, repeat=args.repeat, frictionless=not args.skip_frictionless,
-                           frictionless_repeat=args.frictionless_repeat, out=out, log=lambda m: print(m, file=sys.stderr))
+        result = benchmark(
+            rows,
+            repeat=args.repeat,
+            frictionless=not args.skip_frictionless,
+            frictionless_repeat=args.frictionless_repeat,
+            out=out,
+            log=lambda m: print(m, file=sys.stderr),
+        )
         results.append(result)
         print(table([result]))
         print(kinds(result))

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 
 from click.testing import CliRunner
-from conftest import ROOT, line_of, rehash, replace_in
 
+from conftest import ROOT, line_of, rehash, replace_in
 from peacetalks.cli import main
 
 
@@ -47,7 +47,12 @@ def test_validate_json_report(package_dir):
     report = json.loads(result.stdout)
     assert report["valid"] is False and report["problem_count"] == 1
     (problem,) = report["problems"]
-    assert {k: problem[k] for k in ("file", "column", "rule", "value")} == {"file": "data/statuses.csv", "column": "value", "rule": "type", "value": "9O"}
+    assert {k: problem[k] for k in ("file", "column", "rule", "value")} == {
+        "file": "data/statuses.csv",
+        "column": "value",
+        "rule": "type",
+        "value": "9O",
+    }
     assert problem["line"] == line_of(package_dir / "data/statuses.csv", ",9O,")
 
 

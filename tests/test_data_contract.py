@@ -7,23 +7,53 @@ import json
 
 import pycountry
 import pytest
-from conftest import ROOT
 
+from conftest import ROOT
 from peacetalks.read_package import read_package
 
 CONTRACT = {
     "sources": (["source_id"], ["source_id", "title", "author", "publisher", "url", "published", "path", "sha256"]),
-    "actors": (["actor_id"], ["actor_id", "name", "aliases", "actor_type", "role", "affiliated_with", "country_code", "wikidata_id", "source_id", "quote"]),
+    "actors": (
+        ["actor_id"],
+        ["actor_id", "name", "aliases", "actor_type", "role", "affiliated_with", "country_code", "wikidata_id", "source_id", "quote"],
+    ),
     "meetings": (
         ["meeting_id"],
-        ["meeting_id", "name", "meeting_type", "status", "location", "duration", "time", "follows_meeting_id", "part_of_meeting_id", "source_id", "quote"],
+        [
+            "meeting_id",
+            "name",
+            "meeting_type",
+            "status",
+            "location",
+            "duration",
+            "time",
+            "follows_meeting_id",
+            "part_of_meeting_id",
+            "source_id",
+            "quote",
+        ],
     ),
     "meeting_participants": (["meeting_id", "actor_id"], ["meeting_id", "actor_id", "role", "source_id", "quote"]),
     "proposals": (["proposal_id"], ["proposal_id", "name", "description", "proposal_type", "parent_proposal_id", "source_id", "quote"]),
-    "proposal_positions": (["proposal_id", "actor_id", "stance"], ["proposal_id", "actor_id", "stance", "asserted_by", "certainty", "source_id", "quote"]),
+    "proposal_positions": (
+        ["proposal_id", "actor_id", "stance"],
+        ["proposal_id", "actor_id", "stance", "asserted_by", "certainty", "source_id", "quote"],
+    ),
     "statuses": (
         ["status_id"],
-        ["status_id", "proposal_id", "meeting_id", "status", "asserted_by", "certainty", "value", "unit", "approximate", "source_id", "quote"],
+        [
+            "status_id",
+            "proposal_id",
+            "meeting_id",
+            "status",
+            "asserted_by",
+            "certainty",
+            "value",
+            "unit",
+            "approximate",
+            "source_id",
+            "quote",
+        ],
     ),
 }
 CERTAINTY = ["certain", "probable", "possible", "expected"]
@@ -117,7 +147,13 @@ def test_states_the_article_names_are_actors_with_codes():
 
 def test_the_90_percent_is_a_number_marked_approximate():
     (row,) = [r for r in csv_rows("statuses") if r["value"]]
-    assert (row["proposal_id"], row["value"], row["unit"], row["approximate"], row["asserted_by"]) == ("peace_deal", "90", "percent", "true", "us_officials")
+    assert (row["proposal_id"], row["value"], row["unit"], row["approximate"], row["asserted_by"]) == (
+        "peace_deal",
+        "90",
+        "percent",
+        "true",
+        "us_officials",
+    )
 
 
 def test_descriptor_is_data_package_v2_with_hashes():

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from conftest import ROOT, replace_in
 
 import peacetalks
+from conftest import ROOT, replace_in
 from peacetalks import PackageError
 
 
@@ -17,7 +17,17 @@ def tables():
 
 def test_every_table_is_loaded(tables):
     assert sorted(tables) == sorted(
-        ["sources", "actors", "meetings", "meeting_participants", "proposals", "proposal_positions", "meeting_topics", "statuses", "framings"]
+        [
+            "sources",
+            "actors",
+            "meetings",
+            "meeting_participants",
+            "proposals",
+            "proposal_positions",
+            "meeting_topics",
+            "statuses",
+            "framings",
+        ]
     )
     with open(ROOT / "data/actors.csv", encoding="utf-8") as handle:
         assert len(tables["actors"]) == sum(1 for _ in handle) - 1

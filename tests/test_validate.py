@@ -8,8 +8,8 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import ROOT, line_of, rehash, replace_in
 
+from conftest import ROOT, line_of, rehash, replace_in
 from peacetalks.validate import validate_package
 
 
@@ -61,7 +61,7 @@ def test_dangling_self_reference(package_dir):
 def test_cycle_in_parent_links(package_dir):
     proposals = package_dir / "data/proposals.csv"
     # peace_deal becomes a component of one of its own components.
-    replace_in(proposals, "Ukraine and Russia.\",,berlin_talks_article", "Ukraine and Russia.\",security_guarantees,berlin_talks_article")
+    replace_in(proposals, 'Ukraine and Russia.",,berlin_talks_article', 'Ukraine and Russia.",security_guarantees,berlin_talks_article')
     rehash(package_dir)
     cycles = [p for p in validate_package(package_dir).problems if p.rule == "cycle"]
     assert len(cycles) == 1
@@ -75,7 +75,13 @@ def test_bad_enum_value(package_dir):
     rehash(package_dir)
     line = line_of(statuses, ",sure,")
     (problem,) = validate_package(package_dir).problems
-    assert (problem.file, problem.line, problem.column, problem.rule, problem.value) == ("data/statuses.csv", line, "certainty", "enum", "sure")
+    assert (problem.file, problem.line, problem.column, problem.rule, problem.value) == (
+        "data/statuses.csv",
+        line,
+        "certainty",
+        "enum",
+        "sure",
+    )
     assert "certain, probable, possible, expected" in problem.hint
 
 
@@ -97,7 +103,9 @@ def test_value_without_unit_breaks_together_rule(package_dir):
 
 def test_status_with_two_subjects(package_dir):
     statuses = package_dir / "data/statuses.csv"
-    replace_in(statuses, "security_guarantees_progress,security_guarantees,,", "security_guarantees_progress,security_guarantees,berlin_talks,")
+    replace_in(
+        statuses, "security_guarantees_progress,security_guarantees,,", "security_guarantees_progress,security_guarantees,berlin_talks,"
+    )
     rehash(package_dir)
     line = line_of(statuses, "security_guarantees_progress")
     assert problems_of(package_dir) == [("data/statuses.csv", line, "proposal_id, meeting_id", "exactly-one")]
@@ -106,9 +114,9 @@ def test_status_with_two_subjects(package_dir):
 def test_quote_not_verbatim_shows_closest_passage(package_dir):
     positions = package_dir / "data/proposal_positions.csv"
     # A spreadsheet re-typed the typographic quotes as straight ones.
-    replace_in(positions, "\"“We’re trying to get it done, and", "\"\"\"We’re trying to get it done, and")
+    replace_in(positions, '"“We’re trying to get it done, and', '"""We’re trying to get it done, and')
     rehash(package_dir)
-    line = line_of(positions, "\"\"\"We’re trying")
+    line = line_of(positions, '"""We’re trying')
     (problem,) = validate_package(package_dir).problems
     assert (problem.file, problem.line, problem.column, problem.rule) == ("data/proposal_positions.csv", line, "quote", "quote-verbatim")
     assert "closest passage: “We’re trying to get it done" in problem.hint
@@ -121,7 +129,12 @@ def test_tampered_source_text(package_dir):
     found = problems_of(package_dir)
     assert ("data/sources.csv", 2, "sha256", "source-hash") in found
     # The quote that held "90" no longer matches either: both are reported.
-    assert ("data/statuses.csv", line_of(package_dir / "data/statuses.csv", "about 90 per cent of the issues"), "quote", "quote-verbatim") in found
+    assert (
+        "data/statuses.csv",
+        line_of(package_dir / "data/statuses.csv", "about 90 per cent of the issues"),
+        "quote",
+        "quote-verbatim",
+    ) in found
 
 
 def test_missing_column(package_dir):
@@ -184,4 +197,7 @@ def test_country_code_in_lower_case_is_not_a_code(package_dir):
     replace_in(actors, ",state,,,UKR,Q212,", ",state,,,ukr,Q212,")
     rehash(package_dir)
     line = line_of(actors, ",ukr,")
-    assert problems_of(package_dir) == [("data/actors.csv", line, "country_code", "iso-code"), ("data/actors.csv", line, "country_code", "pattern")]
+    assert problems_of(package_dir) == [
+        ("data/actors.csv", line, "country_code", "iso-code"),
+        ("data/actors.csv", line, "country_code", "pattern"),
+    ]

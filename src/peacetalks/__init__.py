@@ -8,7 +8,7 @@ as a validated Frictionless Data Package.
 
 from __future__ import annotations
 
-__all__ = ["load", "validate_package", "PackageError"]
+__all__ = ["PackageError", "load", "validate_package"]
 
 
 def __getattr__(name: str):

@@ -40,7 +40,9 @@ def check_header(table: RawTable, resource: Resource) -> tuple[pd.DataFrame, lis
     seen: set[str] = set()
     for position, name in enumerate(table.header, start=1):
         if name in seen:
-            problems.append(Problem.at(table.file, "duplicate-column", f"column {position} repeats the header {name!r}", line=1, column=name))
+            problems.append(
+                Problem.at(table.file, "duplicate-column", f"column {position} repeats the header {name!r}", line=1, column=name)
+            )
         elif name != name.strip() and name.strip() in expected:
             problems.append(
                 Problem.at(table.file, "header", "the header has spaces around the name", line=1, column=name.strip(), value=name)
@@ -60,7 +62,13 @@ def check_header(table: RawTable, resource: Resource) -> tuple[pd.DataFrame, lis
     for name in expected:
         if name not in seen:
             problems.append(
-                Problem.at(table.file, "missing-column", f"the schema ({resource.schema_file}) declares this column but the header lacks it", line=1, column=name)
+                Problem.at(
+                    table.file,
+                    "missing-column",
+                    f"the schema ({resource.schema_file}) declares this column but the header lacks it",
+                    line=1,
+                    column=name,
+                )
             )
     present = [name for name in expected if name in seen]
     frame = table.frame.loc[:, ~table.frame.columns.duplicated()]
@@ -76,7 +84,9 @@ def check_name(schema: pa.DataFrameSchema, column: str | None, check: str, numbe
     return check
 
 
-def pandera_problems(failures: pd.DataFrame, schema: pa.DataFrameSchema, resource: Resource, file: str, text: pd.DataFrame) -> list[Problem]:
+def pandera_problems(
+    failures: pd.DataFrame, schema: pa.DataFrameSchema, resource: Resource, file: str, text: pd.DataFrame
+) -> list[Problem]:
     problems = []
     key = resource.primary_key
     for row in failures.itertuples(index=False):

@@ -131,7 +131,14 @@ def check_with_frictionless(package: Package, files: dict[str, str], full: bool 
             if error.type.endswith("label"):
                 line = 1
             problems.append(
-                Problem.at(file, rule_of(error), f"frictionless: {error.note or error.message}", line=line, column=getattr(error, "field_name", None), value=getattr(error, "cell", None))
+                Problem.at(
+                    file,
+                    rule_of(error),
+                    f"frictionless: {error.note or error.message}",
+                    line=line,
+                    column=getattr(error, "field_name", None),
+                    value=getattr(error, "cell", None),
+                )
             )
     for error in report.errors:
         problems.append(Problem.at(DESCRIPTOR, f"frictionless:{error.type}", error.note or error.message))

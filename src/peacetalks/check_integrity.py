@@ -30,13 +30,20 @@ def check_integrity(package: Package) -> list[Problem]:
         algorithm, _, expected = str(declared_hash).rpartition(":") if declared_hash else ("", "", "")
         algorithm = algorithm or "md5"
         if algorithm not in {"md5", "sha1", "sha256", "sha512"}:
-            problems.append(Problem.at("datapackage.json", "hash", f"resource {resource.name!r}: unknown hash algorithm", value=declared_hash))
+            problems.append(
+                Problem.at("datapackage.json", "hash", f"resource {resource.name!r}: unknown hash algorithm", value=declared_hash)
+            )
             continue
         actual, size = file_digest(path, algorithm)
         fix = "if the change is intended, run `peacetalks hash` (or `make hashes`) to record it"
         if declared_bytes is not None and declared_bytes != size:
             problems.append(
-                Problem.at(resource.path, "bytes", f"the file has {size} bytes but datapackage.json says {declared_bytes}: it was edited or cut short", hint=fix)
+                Problem.at(
+                    resource.path,
+                    "bytes",
+                    f"the file has {size} bytes but datapackage.json says {declared_bytes}: it was edited or cut short",
+                    hint=fix,
+                )
             )
         if declared_hash and actual != expected:
             problems.append(

@@ -118,10 +118,10 @@ def check_cycles(package: Package, frames: Frames, files: dict[str, str]) -> lis
                     on_path.add(node)
                     node = parent_of[node]
                 if node in on_path:
-                    cycle = path[path.index(node):]
+                    cycle = path[path.index(node) :]
                     if not reported & set(cycle):
                         first = min(cycle, key=lambda n: line_of[n])
-                        ring = " → ".join(cycle[cycle.index(first):] + cycle[: cycle.index(first)] + [first])
+                        ring = " → ".join(cycle[cycle.index(first) :] + cycle[: cycle.index(first)] + [first])
                         line = int(line_of[first])
                         message = f"{link} leads back to itself: {ring}"
                         problems.append(

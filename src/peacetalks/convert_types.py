@@ -67,9 +67,7 @@ def convert_column(text: pd.Series, field: dict, missing: list[str]) -> tuple[pd
     return cells.astype("string"), pd.Series(False, index=text.index)
 
 
-def convert_frame(
-    frame: pd.DataFrame, schema: dict, file: str, *, categorical: bool = False
-) -> tuple[pd.DataFrame, list[Problem]]:
+def convert_frame(frame: pd.DataFrame, schema: dict, file: str, *, categorical: bool = False) -> tuple[pd.DataFrame, list[Problem]]:
     """Type every column the schema declares; `categorical` turns enums into categoricals (for users)."""
     missing = missing_values(schema)
     typed: dict[str, pd.Series] = {}

@@ -44,9 +44,9 @@ def decode(raw: bytes, file: str) -> tuple[str | None, list[Problem]]:
             Problem.at(
                 file,
                 "encoding",
-                "the file is UTF-16 (a spreadsheet's \"Unicode text\"), not UTF-8",
+                'the file is UTF-16 (a spreadsheet\'s "Unicode text"), not UTF-8',
                 line=1,
-                hint="save it as \"CSV UTF-8\"",
+                hint='save it as "CSV UTF-8"',
             )
         ]
     if raw.startswith(b"\xef\xbb\xbf"):
@@ -56,7 +56,7 @@ def decode(raw: bytes, file: str) -> tuple[str | None, list[Problem]]:
                 "bom",
                 "the file starts with a byte order mark (BOM); save it as UTF-8 without BOM",
                 line=1,
-                hint="spreadsheets add it when saving \"CSV UTF-8\"; remove the first three bytes, or re-save from a text editor",
+                hint='spreadsheets add it when saving "CSV UTF-8"; remove the first three bytes, or re-save from a text editor',
             )
         ]
     try:
@@ -71,7 +71,7 @@ def decode(raw: bytes, file: str) -> tuple[str | None, list[Problem]]:
                 "the file is not valid UTF-8",
                 line=line,
                 value=bad.hex(" "),
-                hint="was it saved as Latin-1 or Windows-1252? re-save it as \"CSV UTF-8\"",
+                hint='was it saved as Latin-1 or Windows-1252? re-save it as "CSV UTF-8"',
             )
         ]
 

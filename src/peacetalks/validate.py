@@ -19,6 +19,9 @@ import pandas as pd
 from peacetalks.problems import Problem, unique_sorted
 from peacetalks.read_package import Package, read_package
 
+# File damage after which frictionless is asked about the descriptor only.
+STRUCTURAL_RULES = {"ragged-row", "csv-syntax", "cell-too-long", "binary", "encoding", "bom", "blank-row"}
+
 # Schema problems that make a table's data impossible to check against it.
 BLOCKING_SCHEMA_RULES = {"schema", "enum-type", "json", "file-missing", "encoding", "bom"}
 
@@ -177,6 +180,10 @@ def second_opinion(package: Package, problems: list[Problem], files, mode: str) 
     from peacetalks.check_frictionless import check_with_frictionless
 
     full = {"auto": None, "full": True, "descriptor": False}[mode]
+    if any(p.rule in STRUCTURAL_RULES for p in problems):
+        # Our reader already located the damage; frictionless's row reader can take minutes on the
+        # same file (one row with 47,000 stray commas took 7.5 minutes) and would only repeat it.
+        full = False
     already = {(p.file, p.line, p.rule) for p in problems}
     already_lines = {(p.file, p.line) for p in problems if p.line is not None}
     extra = []
