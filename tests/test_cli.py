@@ -36,7 +36,7 @@ def test_validate_broken_package_exits_1_and_names_file_line_rule(package_dir):
     assert "data/proposal_positions.csv\n" in result.output
     assert f'line {line}, column stance: "open" [enum]' in result.output
     rows = sum(1 for path in (package_dir / "data").glob("*.csv") for _ in path.open(encoding="utf-8")) - 9
-    assert result.output.rstrip().endswith(f"invalid: 1 problem in 1 file ({package_dir} (9 tables, {rows} rows))")
+    assert result.output.rstrip().endswith(f"invalid: 1 problem in 1 file; checked {package_dir} (9 tables, {rows} rows)")
 
 
 def test_validate_json_report(package_dir):

@@ -102,7 +102,7 @@ def format_text(problems: list[Problem], checked: str) -> str:
     noun = "problem" if len(problems) == 1 else "problems"
     file_noun = "file" if files == 1 else "files"
     lines.append("")
-    lines.append(f"invalid: {len(problems)} {noun} in {files} {file_noun} ({checked})")
+    lines.append(f"invalid: {len(problems)} {noun} in {files} {file_noun}; checked {checked}")
     return "\n".join(lines)
 
 
