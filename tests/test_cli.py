@@ -90,3 +90,33 @@ def test_help_lists_commands():
     result = run("--help")
     assert result.exit_code == 0
     assert "validate" in result.output and "hash" in result.output
+
+
+def test_export_refuses_an_invalid_package_with_located_problems(package_dir, tmp_path):
+    actors = package_dir / "data/actors.csv"
+    replace_in(actors, "united_states,United States,US | Washington,state,", "united_states,United States,US | Washington,State,")
+    rehash(package_dir)
+    target = tmp_path / "out.db"
+    result = run("export", "--to", "sqlite", str(target), "--package", str(package_dir))
+    assert result.exit_code == 1
+    assert 'line 2, column actor_type: "State" [enum]' in result.output
+    assert "Traceback" not in result.output
+    assert not target.exists()
+
+
+def test_hash_refuses_an_unreadable_source_table_and_changes_nothing(package_dir):
+    sources = package_dir / "data/sources.csv"
+    sources.write_bytes(sources.read_bytes().replace(b"Erizia", "Erizia\u2019".encode("cp1252")))
+    before = (package_dir / "datapackage.json").read_bytes()
+    result = run("hash", str(package_dir))
+    assert result.exit_code == 1
+    assert "data/sources.csv\n  line 2: " in result.output and "[encoding]" in result.output
+    assert (package_dir / "datapackage.json").read_bytes() == before
+
+
+def test_hash_keeps_file_permissions(package_dir):
+    descriptor = package_dir / "datapackage.json"
+    descriptor.chmod(0o644)
+    replace_in(package_dir / "data/actors.csv", "Prepared the draft document", "Wrote the draft document")
+    assert run("hash", str(package_dir)).exit_code == 0
+    assert descriptor.stat().st_mode & 0o777 == 0o644

@@ -66,3 +66,21 @@ def test_load_raises_a_located_error_for_a_bad_value(package_dir):
     replace_in(package_dir / "data/statuses.csv", ",90,percent,", ",ninety,percent,")
     with pytest.raises(PackageError, match=r"data/statuses.csv, line \d+, column value: \[type\]"):
         peacetalks.load(package_dir)
+
+
+def test_load_refuses_a_value_outside_the_enum(package_dir):
+    actors = package_dir / "data/actors.csv"
+    replace_in(actors, "united_states,United States,US | Washington,state,", "united_states,United States,US | Washington,State,")
+    with pytest.raises(PackageError, match=r"^data/actors.csv, line 2, column actor_type: \[enum\]"):
+        peacetalks.load(package_dir)
+
+
+def test_load_refuses_a_renamed_column(package_dir):
+    actors = package_dir / "data/actors.csv"
+    replace_in(actors, ",actor_type,", ",type,")
+    with pytest.raises(PackageError) as caught:
+        peacetalks.load(package_dir)
+    assert [(p.file, p.line, p.column, p.rule) for p in caught.value.problems] == [
+        ("data/actors.csv", 1, "type", "extra-column"),
+        ("data/actors.csv", 1, "actor_type", "missing-column"),
+    ]

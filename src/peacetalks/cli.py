@@ -76,8 +76,14 @@ def hash_command(path: str) -> None:
     if package is None:
         click.echo(format_text(problems, path), err=True)
         sys.exit(1)
+    from peacetalks.write_hashes import CannotHash
+
     try:
         changed = write_hashes(package)
+    except CannotHash as error:
+        click.echo(format_text(error.problems, path), err=True)
+        click.echo("nothing was changed: fix the file, then run `peacetalks hash` again", err=True)
+        sys.exit(1)
     except (OSError, ValueError) as error:
         click.echo(f"error: could not update the hashes: {error}", err=True)
         sys.exit(1)

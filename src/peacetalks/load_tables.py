@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from peacetalks.convert_types import convert_frame
+from peacetalks.check_data import check_header
+from peacetalks.convert_types import convert_frame, enum_values
 from peacetalks.problems import Problem
 from peacetalks.read_package import DESCRIPTOR, find_descriptor, read_package
 from peacetalks.read_tables import read_table
@@ -50,9 +51,35 @@ def load(path: str | Path | None = None) -> dict[str, pd.DataFrame]:
         table = read_table(package.root, resource.name, resource.path)
         if table.problems:
             raise PackageError(table.problems)
-        present = [name for name in resource.field_names if name in table.header]
-        typed, type_problems = convert_frame(table.frame[present], resource.schema, table.file, categorical=True)
-        if type_problems:
-            raise PackageError(type_problems)
-        tables[resource.name] = typed.reset_index(drop=True)
+        text, header_problems = check_header(table, resource)
+        typed, type_problems = convert_frame(text, resource.schema, table.file)
+        problems = header_problems + type_problems + values_outside_enums(text, typed, resource, table.file)
+        if problems:
+            raise PackageError(problems)
+        tables[resource.name] = as_categoricals(typed, resource).reset_index(drop=True)
     return tables
+
+
+def values_outside_enums(text: pd.DataFrame, typed: pd.DataFrame, resource, file: str) -> list[Problem]:
+    """A categorical cannot hold a value outside its categories: it would become NA without a word."""
+    problems = []
+    for field in resource.fields:
+        allowed = enum_values(field)
+        name = field["name"]
+        if allowed is None or name not in typed.columns:
+            continue
+        column = typed[name]
+        outside = column.notna() & ~column.isin(allowed)
+        for line in column.index[outside]:
+            problems.append(
+                Problem.at(file, "enum", "not one of the allowed values", line=int(line), column=name, value=text.at[line, name])
+            )
+    return problems
+
+
+def as_categoricals(typed: pd.DataFrame, resource) -> pd.DataFrame:
+    for field in resource.fields:
+        allowed = enum_values(field)
+        if allowed is not None and field["name"] in typed.columns and field.get("type", "string") == "string":
+            typed[field["name"]] = typed[field["name"]].astype(pd.CategoricalDtype(categories=allowed))
+    return typed

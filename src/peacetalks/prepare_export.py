@@ -51,9 +51,16 @@ class PackageTables:
 def read_for_export(path: str | Path | None = None) -> PackageTables:
     """The package at `path` (default: as `load()` finds it) with its typed tables.
 
-    Raises `PackageError` when the package cannot be read.
+    Raises `PackageError`, with every problem, when the package does not validate.
     """
+    from peacetalks.validate import validate_package
+
     root = default_path() if path is None else Path(path)
+    # An export of an invalid package would carry its slips into every copy (or fail halfway
+    # on a database constraint): the package must validate first.
+    outcome = validate_package(root, frictionless="off")
+    if outcome.problems:
+        raise PackageError(outcome.problems)
     package, problems = read_package(root)
     if package is None or problems:
         raise PackageError(problems)

@@ -10,11 +10,22 @@ import hashlib
 import io
 import json
 import os
+import stat
 import tempfile
 from pathlib import Path
 
 from peacetalks.check_integrity import file_digest
+from peacetalks.problems import Problem
 from peacetalks.read_package import DESCRIPTOR, Package, inside
+from peacetalks.read_tables import read_table
+
+
+class CannotHash(Exception):
+    """A file that must be rewritten cannot be read; `problems` says where."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__(problems[0].message)
 
 
 def replace_atomically(path: Path, content: bytes) -> None:
@@ -22,6 +33,8 @@ def replace_atomically(path: Path, content: bytes) -> None:
     try:
         with os.fdopen(handle, "wb") as out:
             out.write(content)
+        # mkstemp creates the file private (0600); keep the permissions the user's file had.
+        os.chmod(temporary, stat.S_IMODE(path.stat().st_mode) if path.exists() else 0o644)
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
@@ -37,6 +50,9 @@ def update_source_hashes(package: Package) -> list[str]:
         if not path_field or not hash_field:
             continue
         csv_path = package.root / resource.path
+        table = read_table(package.root, resource.name, resource.path)
+        if table.problems or not table.header:
+            raise CannotHash(table.problems or [Problem.at(resource.path, "header", "the file has no header row", line=1)])
         text = csv_path.read_text(encoding="utf-8")
         rows = list(csv.reader(io.StringIO(text, newline="")))
         header = rows[0]
