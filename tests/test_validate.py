@@ -201,3 +201,19 @@ def test_country_code_in_lower_case_is_not_a_code(package_dir):
         ("data/actors.csv", line, "country_code", "iso-code"),
         ("data/actors.csv", line, "country_code", "pattern"),
     ]
+
+
+def test_swapped_columns_are_one_problem_on_the_header(package_dir):
+    import csv
+    import io
+
+    actors = package_dir / "data/actors.csv"
+    rows = list(csv.reader(io.StringIO(actors.read_text(encoding="utf-8"))))
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows([[r[1], r[0], *r[2:]] for r in rows])
+    actors.write_text(out.getvalue(), encoding="utf-8", newline="")
+    rehash(package_dir)
+    for mode in ("auto", "off"):
+        found = validate_package(package_dir, frictionless=mode).problems
+        assert [(p.file, p.line, p.column, p.rule) for p in found] == [("data/actors.csv", 1, "name", "column-order")], mode
+        assert "column 1 is 'name' but the schema" in found[0].message
