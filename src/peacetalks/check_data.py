@@ -70,6 +70,20 @@ def check_header(table: RawTable, resource: Resource) -> tuple[pd.DataFrame, lis
                     column=name,
                 )
             )
+    if not problems and list(table.header) != expected:
+        # Same names, other order: our checks go by name, but Data Package readers (frictionless
+        # among them) match fields by position, and would read every value into the wrong field.
+        first = next(i for i, (got, want) in enumerate(zip(table.header, expected, strict=True)) if got != want)
+        problems.append(
+            Problem.at(
+                table.file,
+                "column-order",
+                f"column {first + 1} is {table.header[first]!r} but the schema ({resource.schema_file}) has {expected[first]!r} there",
+                line=1,
+                column=table.header[first],
+                hint="order: " + ", ".join(expected),
+            )
+        )
     present = [name for name in expected if name in seen]
     frame = table.frame.loc[:, ~table.frame.columns.duplicated()]
     return frame[present], problems

@@ -21,6 +21,9 @@ from peacetalks.read_package import Package, read_package
 
 # File damage after which frictionless is asked about the descriptor only.
 STRUCTURAL_RULES = {"ragged-row", "csv-syntax", "cell-too-long", "binary", "encoding", "bom", "blank-row"}
+# A header that does not match the schema: frictionless matches fields by position and would
+# report every row of the table again.
+STRUCTURAL_RULES |= {"missing-column", "extra-column", "duplicate-column", "column-order", "header"}
 
 # Schema problems that make a table's data impossible to check against it.
 BLOCKING_SCHEMA_RULES = {"schema", "enum-type", "json", "file-missing", "encoding", "bom"}
