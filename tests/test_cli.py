@@ -120,3 +120,11 @@ def test_hash_keeps_file_permissions(package_dir):
     replace_in(package_dir / "data/actors.csv", "Prepared the draft document", "Wrote the draft document")
     assert run("hash", str(package_dir)).exit_code == 0
     assert descriptor.stat().st_mode & 0o777 == 0o644
+
+
+def test_commands_refuse_a_path_that_does_not_exist(tmp_path):
+    missing = str(tmp_path / "nope")
+    for command in (["validate", missing], ["hash", missing], ["info", missing], ["docs", missing]):
+        result = run(*command)
+        assert result.exit_code == 2, command
+        assert "does not exist" in result.output

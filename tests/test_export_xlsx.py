@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import zipfile
 from pathlib import Path
 
@@ -76,6 +77,11 @@ def test_text_that_looks_like_a_formula_stays_text(package_dir, tmp_path):
     csv = package_dir / "data" / "actors.csv"
     replace_in(csv, "Its leaders spoke with Trump after the Berlin talks.", '"=HYPERLINK(""http://example.invalid"",""click"")"')
     replace_in(csv, "Not a NATO member;", "+1 Not a NATO member;")
+    # Such values only pass validation where the schema opts in; the export must still neutralise them.
+    schema_path = package_dir / "schemas" / "actors.schema.json"
+    schema = json.loads(schema_path.read_text(encoding="utf-8"))
+    next(f for f in schema["fields"] if f["name"] == "description")["peacetalks"] = {"allowFormulaPrefix": True}
+    schema_path.write_text(json.dumps(schema, indent=2), encoding="utf-8")
     rehash(package_dir)
     output = tmp_path / "out.xlsx"
     export_xlsx(read_for_export(package_dir), output)

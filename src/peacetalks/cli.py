@@ -63,7 +63,7 @@ def validate(path: str, output_format: str, frictionless: str) -> None:
 
 
 @main.command(name="hash")
-@click.argument("path", required=False, default=".", type=click.Path())
+@click.argument("path", required=False, default=".", type=click.Path(exists=True))
 def hash_command(path: str) -> None:
     """Record the current hash and size of every file in datapackage.json, and each source text's SHA-256.
 
@@ -117,7 +117,7 @@ def read_package_or_exit(package_path: str | None):
     help="The format to write: sqlite (one .db file with keys and constraints, plus a Datasette <name>.metadata.json beside it), "
     "xlsx (one workbook), parquet (a folder with one <table>.parquet per table) or json (the descriptor and every table as records).",
 )
-@click.option("--package", "package_path", type=click.Path(), default=None, help=PACKAGE_OPTION_HELP)
+@click.option("--package", "package_path", type=click.Path(exists=True), default=None, help=PACKAGE_OPTION_HELP)
 @click.option("--force", is_flag=True, help="Replace OUTPUT (and the Datasette metadata file) if it already exists.")
 def export(output: str, target: str, package_path: str | None, force: bool) -> None:
     """Write every table of the package to OUTPUT in another format.
@@ -166,7 +166,7 @@ def export(output: str, target: str, package_path: str | None, force: bool) -> N
 
 
 @main.command()
-@click.argument("path", required=False, default=".", type=click.Path())
+@click.argument("path", required=False, default=".", type=click.Path(exists=True))
 def info(path: str) -> None:
     """Show the package's title, version, licence and sources, and each table with its row count."""
     from peacetalks.read_package import read_package
@@ -186,7 +186,7 @@ def package_with_tables(path: str):
 
 
 @main.command()
-@click.argument("path", required=False, default=".", type=click.Path())
+@click.argument("path", required=False, default=".", type=click.Path(exists=True))
 @click.option("--no-picture", is_flag=True, help="Skip drawing docs/positions.png and .svg (faster; the picture may then be stale).")
 def docs(path: str, no_picture: bool) -> None:
     """Regenerate the documentation under PATH from datapackage.json and the schemas.
@@ -209,7 +209,7 @@ def docs(path: str, no_picture: bool) -> None:
 
 
 @main.command()
-@click.argument("path", required=False, default=".", type=click.Path())
+@click.argument("path", required=False, default=".", type=click.Path(exists=True))
 @click.option(
     "--output",
     type=click.Path(file_okay=False),

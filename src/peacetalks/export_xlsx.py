@@ -22,6 +22,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
+from peacetalks.check_cells import FORMULA_PREFIXES
 from peacetalks.prepare_export import (
     FIXED_TIME,
     PackageTables,
@@ -32,7 +33,7 @@ from peacetalks.prepare_export import (
     write_atomically,
 )
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
+FORMULA_STARTS = FORMULA_PREFIXES  # the cells the validator flags are the ones neutralised here
 MAX_WIDTH = 60
 MIN_WIDTH = 8
 SHEET_NAME_LIMIT = 31

@@ -235,7 +235,8 @@ def read_package(path: str | Path | None = None) -> tuple[Package | None, list[P
     descriptor, problems = read_json(descriptor_path, shown)
     if descriptor is None:
         if problems and problems[0].rule == "file-missing":
-            problems = [Problem.at(shown, "file-missing", f"no {DESCRIPTOR} at {descriptor_path.parent.resolve()}")]
+            where = descriptor_path.parent if descriptor_path.name == DESCRIPTOR else descriptor_path
+            problems = [Problem.at(shown, "file-missing", f"no {DESCRIPTOR} at {where.resolve()}")]
         return None, problems
     package = Package(root=root, descriptor=descriptor)
     lines = json_lines_of(descriptor_path)
