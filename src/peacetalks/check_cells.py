@@ -21,6 +21,7 @@ import re
 
 import pandas as pd
 
+from peacetalks.convert_types import encode, on_rows
 from peacetalks.problems import Problem
 from peacetalks.read_package import Resource
 from peacetalks.read_tables import RawTable
@@ -61,9 +62,13 @@ def check_cells(table: RawTable, resource: Resource, table_problems: list[Proble
         cells = frame[column]
         if isinstance(cells, pd.DataFrame):  # a duplicated header: reported by the header check
             cells = cells.iloc[:, 0]
-        cells = cells.astype("string").fillna("")
-        lengths = cells.str.len()
-        for line, value in cells[lengths > MAX_CELL_CHARS].items():
+        if not isinstance(cells.dtype, pd.StringDtype):
+            cells = cells.astype("string")
+        if cells.hasnans:
+            cells = cells.fillna("")
+        # Each check runs once per distinct value; `on_rows` maps the failing values back to rows.
+        codes, values = encode(cells)
+        for line, value in cells[on_rows(codes, values.str.len() > MAX_CELL_CHARS)].items():
             problems.append(
                 Problem.at(
                     table.file,
@@ -79,7 +84,7 @@ def check_cells(table: RawTable, resource: Resource, table_problems: list[Proble
         if field is None:
             continue
         if field.get("type") in TEXT_TYPES and not allows_formula_prefix(field):
-            for line, value in cells[cells.str.startswith(FORMULA_PREFIXES)].items():
+            for line, value in cells[on_rows(codes, values.str.startswith(FORMULA_PREFIXES))].items():
                 shown = {"\t": "a tab", "\r": "a carriage return"}.get(value[0], value[0])
                 problems.append(
                     Problem.at(
@@ -94,10 +99,9 @@ def check_cells(table: RawTable, resource: Resource, table_problems: list[Proble
                     )
                 )
         if column in ids:
-            stripped = cells.str.strip()
             constraints = field.get("constraints") if isinstance(field.get("constraints"), dict) else {}
             pattern = constraints.get("pattern")
-            for line, value in cells[(cells != stripped) & (cells != "")].items():
+            for line, value in cells[on_rows(codes, (values != values.str.strip()) & (values != ""))].items():
                 where = " and ".join(
                     side for side, present in (("leading", value[:1].isspace()), ("trailing", value[-1:].isspace())) if present
                 )

@@ -7,7 +7,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from peacetalks.build_pandera import build_schema
-from peacetalks.convert_types import convert_frame, enum_values
+from peacetalks.convert_types import convert_frame, encode, enum_values, on_rows
 from peacetalks.problems import Problem
 from peacetalks.read_package import Resource
 from peacetalks.read_tables import RawTable
@@ -137,12 +137,60 @@ def check_table(table: RawTable, resource: Resource) -> tuple[pd.DataFrame, list
     typed, type_problems = convert_frame(text, resource.schema, table.file)
     problems += type_problems
     schema = build_schema(resource.schema, resource.name, present=list(typed.columns))
-    try:
-        schema.validate(typed, lazy=True)
-    except pa.errors.SchemaErrors as errors:
+    failures = run_pandera(schema, typed)
+    if failures:
         unreadable = {(p.line, p.column) for p in type_problems}
-        for problem in pandera_problems(errors.failure_cases, schema, resource, table.file, text):
+        for problem in pandera_problems(pd.concat(failures, ignore_index=True), schema, resource, table.file, text):
             # A cell that is not of its type is already reported; "required" would repeat it.
             if not (problem.rule == "required" and (problem.line, problem.column) in unreadable):
                 problems.append(problem)
     return typed, problems
+
+
+def run_pandera(schema: pa.DataFrameSchema, typed: pd.DataFrame) -> list[pd.DataFrame]:
+    """Pandera's failure cases, indexed by line. The row-level parts of the schema (types, required,
+    unique, primary key) run on every row; each column's value checks (enum, pattern, length,
+    range) run once per distinct value, and a failing value is mapped back to every row holding it:
+    most columns repeat a few values (source ids, enums), so this is far less work than every cell."""
+    failures: list[pd.DataFrame] = []
+    checked = [name for name, column in schema.columns.items() if column.checks]
+    rows = schema.update_columns({name: {"checks": []} for name in checked}) if checked else schema
+    try:
+        rows.validate(typed, lazy=True)
+    except pa.errors.SchemaErrors as errors:
+        failures.append(errors.failure_cases)
+    for name in checked:
+        column = schema.columns[name]
+        codes, values = encode(typed[name])
+        by_value = pa.DataFrameSchema({name: pa.Column(column.dtype, checks=column.checks, nullable=True, name=name)})
+        try:
+            by_value.validate(pd.DataFrame({name: values}), lazy=True)
+        except pa.errors.SchemaErrors as errors:
+            failures.append(on_lines(errors.failure_cases, codes, typed.index))
+    return failures
+
+
+def on_lines(cases: pd.DataFrame, codes, lines: pd.Index) -> pd.DataFrame:
+    """Failure cases over distinct values (index = position among them) as cases over lines."""
+    import numpy as np
+
+    located = cases[cases["index"].notna()]
+    parts = [cases[cases["index"].isna()]]
+    for (check, number), group in located.groupby(["check", "check_number"], dropna=False, sort=False):
+        bad = np.zeros(len(lines) if codes is None else int(codes.max(initial=-1)) + 1, dtype=bool)
+        bad[group["index"].astype("int64").to_numpy()] = True
+        hit = lines[on_rows(codes, bad)]
+        first = group.iloc[0]
+        parts.append(
+            pd.DataFrame(
+                {
+                    "schema_context": first["schema_context"],
+                    "column": first["column"],
+                    "check": check,
+                    "check_number": number,
+                    "failure_case": None,
+                    "index": hit.to_numpy(),
+                }
+            )
+        )
+    return pd.concat(parts, ignore_index=True)
