@@ -55,3 +55,28 @@ def test_graph_command_writes_png_and_svg(tmp_path):
     assert (tmp_path / "positions.svg").read_text(encoding="utf-8").lstrip().startswith("<?xml")
     again = CliRunner().invoke(main, ["graph", str(ROOT), "--output", str(tmp_path)])
     assert "already up to date" in again.output
+
+
+def test_every_stance_has_a_colour_and_every_status_a_group():
+    import peacetalks.draw_positions as draw
+
+    package, _ = read_package(ROOT)
+    stances = package.resource("proposal_positions").field("stance")["constraints"]["enum"]
+    statuses = package.resource("statuses").field("status")["constraints"]["enum"]
+    certainties = package.resource("statuses").field("certainty")["constraints"]["enum"]
+    assert set(draw.STANCE_COLOURS) == set(stances)
+    groups = [draw.GOOD, draw.BAD, draw.OPEN]
+    assert set().union(*groups) == set(statuses)
+    assert sum(len(g) for g in groups) == len(statuses)  # no status in two groups
+    assert set(certainties) > draw.HEDGED and "certain" not in draw.HEDGED
+
+
+def test_graph_refuses_to_replace_files_in_a_folder_the_user_named(tmp_path):
+    mine = tmp_path / "positions.png"
+    mine.write_bytes(b"my own picture")
+    result = CliRunner().invoke(main, ["graph", str(ROOT), "--output", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "pass --force" in result.output
+    assert mine.read_bytes() == b"my own picture"
+    assert CliRunner().invoke(main, ["graph", str(ROOT), "--output", str(tmp_path), "--force"]).exit_code == 0
+    assert mine.read_bytes().startswith(b"\x89PNG")

@@ -216,7 +216,8 @@ def docs(path: str, no_picture: bool) -> None:
     default=None,
     help="Folder for positions.png and positions.svg (default: the package's docs/ folder).",
 )
-def graph(path: str, output: str | None) -> None:
+@click.option("--force", is_flag=True, help="Replace positions.png and positions.svg if --output already holds them.")
+def graph(path: str, output: str | None, force: bool) -> None:
     """Draw who stands where: actors, proposals and each stance, to positions.png and positions.svg."""
     from pathlib import Path
 
@@ -224,6 +225,14 @@ def graph(path: str, output: str | None) -> None:
 
     package, frames = package_with_tables(path)
     folder = Path(output) if output else package.root / "docs"
+    # The package's own docs/ is regenerated on purpose; a folder the user names may hold their own files.
+    if output and not force:
+        from peacetalks.draw_positions import render
+
+        pictures = dict(zip(("positions.png", "positions.svg"), render(frames, package.descriptor), strict=True))
+        differ = [folder / n for n, data in pictures.items() if (folder / n).exists() and (folder / n).read_bytes() != data]
+        if differ:
+            raise click.BadParameter(f"{', '.join(map(str, differ))} already exist; pass --force to replace them", param_hint="--output")
     try:
         changed = write_positions(frames, package.descriptor, folder)
     except (OSError, ValueError, KeyError) as error:

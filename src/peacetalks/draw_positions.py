@@ -34,7 +34,9 @@ STANCE_COLOURS = {  # Okabe-Ito, readable for colour-blind readers
 FALLBACK_COLOURS = ["#8C564B", "#17BECF", "#BCBD22", "#7F7F7F"]
 
 GOOD = {"agreed", "progress", "close"}
-BAD = {"unresolved", "inflexible", "difficult", "rejected"}
+BAD = {"unresolved", "inflexible", "difficult"}
+OPEN = {"ongoing", "expected", "drafted", "time_limited"}
+# Together GOOD, BAD and OPEN must cover the `statuses.status` enum: tests/test_draw_positions.py checks it.
 STATES = {  # name: (fill, edge, legend)
     "good": ("#D9F0D3", "#2E7D32", "agreed, progress or close"),
     "mixed": ("#FDEBC8", "#B26A00", "progress, but issues remain"),
@@ -118,7 +120,7 @@ def proposal_state(statuses: list) -> str:
         return "mixed" if names & GOOD else "bad"
     if names & GOOD:
         return "good"
-    return "open" if names else "none"
+    return "open" if names & OPEN else "none"
 
 
 def status_line(statuses: list) -> str:
