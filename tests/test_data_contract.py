@@ -173,3 +173,15 @@ def test_frictionless_itself_finds_the_package_valid(monkeypatch):
     monkeypatch.chdir(ROOT)
     report = frictionless.validate("datapackage.json")
     assert report.valid, report.flatten(["type", "note"])
+
+
+@pytest.mark.parametrize(
+    ("heading", "table", "field"), [("### certainty", "statuses", "certainty"), ("### stance", "proposal_positions", "stance")]
+)
+def test_readme_explains_exactly_the_schema_values(package, heading, table, field):
+    import re
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split(heading, 1)[1].split("\n#", 1)[0]
+    explained = re.findall(r"^\| `([a-z_]+)` \|", section, flags=re.MULTILINE)
+    assert explained == package.resource(table).field(field)["constraints"]["enum"]
