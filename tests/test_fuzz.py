@@ -11,6 +11,7 @@ Sized for CI: PEACETALKS_FUZZ_EXAMPLES (default 40) examples, well under a minut
 
 from __future__ import annotations
 
+import atexit
 import csv
 import io
 import json
@@ -34,6 +35,7 @@ EXAMPLES = int(os.environ.get("PEACETALKS_FUZZ_EXAMPLES", "40"))
 SECONDS_PER_RUN = 20
 
 PRISTINE = copy_package(Path(tempfile.mkdtemp(prefix="peacetalks-fuzz-")) / "package")
+atexit.register(shutil.rmtree, PRISTINE.parent, ignore_errors=True)
 FILES = sorted(str(p.relative_to(PRISTINE)) for p in PRISTINE.rglob("*") if p.is_file())
 CSV_FILES = [f for f in FILES if f.endswith(".csv")]
 JSON_FILES = [f for f in FILES if f.endswith(".json")]
@@ -180,8 +182,22 @@ def test_validator_always_reports_and_never_crashes(data: st.DataObject) -> None
             assert result.output.startswith("valid:")
         else:
             assert result.output.rstrip().splitlines()[-1].startswith("invalid:")
+        if changed_under_unchanged_descriptor(root):
+            # The descriptor still holds the pristine hashes, so any changed byte must be caught.
+            assert result.exit_code == 1, result.output
     finally:
         shutil.rmtree(root.parent, ignore_errors=True)
+
+
+def changed_under_unchanged_descriptor(root: Path) -> bool:
+    if (root / "datapackage.json").read_bytes() != (PRISTINE / "datapackage.json").read_bytes():
+        return False
+    for name in FILES:
+        if name.startswith("data/"):
+            mutated = root / name
+            if not mutated.is_file() or mutated.read_bytes() != (PRISTINE / name).read_bytes():
+                return True
+    return False
 
 
 def test_unmutated_copy_is_valid() -> None:
