@@ -222,3 +222,14 @@ def test_swapped_columns_are_one_problem_on_the_header(package_dir):
         found = validate_package(package_dir, frictionless=mode).problems
         assert [(p.file, p.line, p.column, p.rule) for p in found] == [("data/actors.csv", 1, "name", "column-order")], mode
         assert "column 1 is 'name' but the schema" in found[0].message
+
+
+def test_padded_id_is_reported_once_per_rule_we_own(package_dir):
+    actors = package_dir / "data/actors.csv"
+    replace_in(actors, "\nsteve_witkoff,", "\nsteve_witkoff ,")
+    rehash(package_dir)
+    line = line_of(actors, "steve_witkoff ,")
+    found = problems_of(package_dir, frictionless="full")
+    assert ("data/actors.csv", line, "actor_id", "whitespace") in found
+    assert [p for p in found if p[:2] == ("data/actors.csv", line) and p[3].startswith("frictionless")] == []
+    assert [p for p in found if p[:2] == ("data/actors.csv", line) and p[3] == "pattern"] == []

@@ -196,7 +196,7 @@ def second_opinion(package: Package, problems: list[Problem], files, mode: str) 
         if (problem.file, problem.line, problem.rule) in already or problem.file in unreadable:
             continue
         # A row we already reported for a key, type or shape slip: frictionless's echo adds nothing.
-        echoed = {"foreign-key", "primary-key", "unique", "required", "type", "ragged-row"}
+        echoed = {"foreign-key", "primary-key", "unique", "required", "type", "ragged-row", "pattern", "enum", "length", "range"}
         if problem.rule in echoed and (problem.file, problem.line) in already_lines:
             continue
         extra.append(problem)
