@@ -131,13 +131,15 @@ def pandera_problems(
     return problems
 
 
-def check_table(table: RawTable, resource: Resource) -> tuple[pd.DataFrame, list[Problem]]:
-    """All single-table checks. Returns the typed frame (for the cross-table checks) and the problems."""
+def check_table(table: RawTable, resource: Resource, *, keys: bool = True) -> tuple[pd.DataFrame, list[Problem]]:
+    """All single-table checks. Returns the typed frame (for the cross-table checks) and the problems.
+    `keys=False` leaves uniqueness and the primary key out: a batch of a table, whose keys are checked
+    once over the whole table."""
     text, problems = check_header(table, resource)
     typed, type_problems = convert_frame(text, resource.schema, table.file)
     problems += type_problems
     schema = build_schema(resource.schema, resource.name, present=list(typed.columns))
-    failures = run_pandera(schema, typed)
+    failures = run_pandera(schema, typed, keys=keys)
     if failures:
         unreadable = {(p.line, p.column) for p in type_problems}
         for problem in pandera_problems(pd.concat(failures, ignore_index=True), schema, resource, table.file, text):
@@ -147,7 +149,7 @@ def check_table(table: RawTable, resource: Resource) -> tuple[pd.DataFrame, list
     return typed, problems
 
 
-def run_pandera(schema: pa.DataFrameSchema, typed: pd.DataFrame) -> list[pd.DataFrame]:
+def run_pandera(schema: pa.DataFrameSchema, typed: pd.DataFrame, *, keys: bool = True) -> list[pd.DataFrame]:
     """Pandera's failure cases, indexed by line. The row-level parts of the schema (types, required,
     unique, primary key) run on every row; each column's value checks (enum, pattern, length,
     range) run once per distinct value, and a failing value is mapped back to every row holding it:
@@ -155,18 +157,32 @@ def run_pandera(schema: pa.DataFrameSchema, typed: pd.DataFrame) -> list[pd.Data
     failures: list[pd.DataFrame] = []
     checked = [name for name, column in schema.columns.items() if column.checks]
     rows = schema.update_columns({name: {"checks": []} for name in checked}) if checked else schema
+    if not keys:
+        rows = rows.update_columns({name: {"unique": False} for name in rows.columns})
+        rows.unique = None
     try:
         rows.validate(typed, lazy=True)
     except pa.errors.SchemaErrors as errors:
         failures.append(errors.failure_cases)
-    for name in checked:
-        column = schema.columns[name]
-        codes, values = encode(typed[name])
-        by_value = pa.DataFrameSchema({name: pa.Column(column.dtype, checks=column.checks, nullable=True, name=name)})
-        try:
-            by_value.validate(pd.DataFrame({name: values}), lazy=True)
-        except pa.errors.SchemaErrors as errors:
-            failures.append(on_lines(errors.failure_cases, codes, typed.index))
+    if not checked:
+        return failures
+    # One frame of every checked column's distinct values, padded with missing cells (which the
+    # checks skip), so Pandera runs once rather than once per column.
+    encoded = {name: encode(typed[name]) for name in checked}
+    longest = max(len(values) for _, values in encoded.values())
+    values = pd.DataFrame({name: values.reindex(range(longest)) for name, (_, values) in encoded.items()})
+    by_value = pa.DataFrameSchema(
+        {name: pa.Column(schema.columns[name].dtype, checks=schema.columns[name].checks, nullable=True, name=name) for name in checked}
+    )
+    try:
+        by_value.validate(values, lazy=True)
+    except pa.errors.SchemaErrors as errors:
+        cases = errors.failure_cases
+        for name, group in cases.groupby("column", sort=False):
+            failures.append(on_lines(group, encoded[name][0], typed.index))
+        unplaced = cases[~cases["column"].isin(checked)]
+        if len(unplaced):
+            failures.append(unplaced)
     return failures
 
 

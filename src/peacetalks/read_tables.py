@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +24,10 @@ from peacetalks.problems import Problem
 # The csv module refuses fields over 128 KiB by default; a huge cell is reported
 # by check_cells.py with its line, not as a parse failure.
 csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
+
+# A file larger than two batches is read and checked a batch at a time (validate.py), so memory
+# follows the batch, not the file. The variable lets the tests run every package in tiny batches.
+BATCH_BYTES = int(os.environ.get("PEACETALKS_BATCH_BYTES", 32 << 20))
 
 
 @dataclass
@@ -209,3 +214,84 @@ def drop_blank_rows(frame: pd.DataFrame, file: str) -> tuple[pd.DataFrame, list[
         return frame, []
     problems = [Problem.at(file, "blank-row", "the row is empty", line=int(line)) for line in frame.index[blank]]
     return frame[~blank], problems
+
+
+@dataclass
+class Scan:
+    header: list[str]
+    lines: int
+
+
+def scan_clean(path: Path, block: int = 1 << 24) -> Scan | None:
+    """One pass over a file in blocks: its header and number of lines when it is clean (UTF-8 without
+    a BOM, no NUL byte, a header on one line); None otherwise, and `read_table` then reads it whole
+    and reports what is wrong. Blocks are cut after a newline, which never splits a character."""
+    try:
+        handle = open(path, "rb")  # noqa: SIM115 (closed below)
+    except OSError:
+        return None
+    with handle:
+        data = handle.read(block)
+        if not data or data.startswith((b"\xff\xfe", b"\xfe\xff", b"\xef\xbb\xbf")):
+            return None
+        end = data.find(b"\n") + 1
+        head = data[:end]
+        if not end or head.count(b'"') % 2 or b"\r" in head[:-2] or not head.strip():
+            return None
+        try:
+            header = read_header(head.decode("utf-8"))
+        except UnicodeDecodeError:
+            return None
+        if not header:
+            return None
+        newlines, carry, last = 0, b"", b""
+        while data:
+            last = data[-1:]
+            data = carry + data
+            cut = data.rfind(b"\n") + 1
+            part, carry = data[:cut], data[cut:]
+            if b"\x00" in part:  # (UTF-8 is checked by pyarrow's reader, which then refuses the file)
+                return None
+            newlines += part.count(b"\n")
+            data = handle.read(block)
+        if b"\x00" in carry:
+            return None
+    return Scan(header, newlines + (0 if last == b"\n" else 1))
+
+
+def read_batches(path: Path, width: int):
+    """The records as frames of text of about BATCH_BYTES each, indexed by line: the same reader
+    and options as `read_with_pyarrow`. Line numbers hold only when no record spans lines, which
+    the caller checks against `Scan.lines` at the end. Raises pyarrow.ArrowInvalid on damage."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    names = [f"f{i}" for i in range(width)]
+    reader = pacsv.open_csv(
+        path,
+        read_options=pacsv.ReadOptions(skip_rows=1, column_names=names, block_size=BATCH_BYTES),
+        parse_options=pacsv.ParseOptions(newlines_in_values=True, ignore_empty_lines=False),
+        convert_options=pacsv.ConvertOptions(
+            column_types={n: pa.string() for n in names},
+            strings_can_be_null=False,
+            quoted_strings_can_be_null=False,
+            null_values=[],
+        ),
+    )
+    from concurrent.futures import ThreadPoolExecutor
+
+    def next_frame() -> pd.DataFrame | None:
+        try:
+            return reader.read_next_batch().to_pandas()
+        except StopIteration:
+            return None
+
+    # The next batch is parsed (pyarrow, without the GIL) while the caller checks this one.
+    line = 2
+    with ThreadPoolExecutor(1) as pool:
+        pending = pool.submit(next_frame)
+        while (frame := pending.result()) is not None:
+            pending = pool.submit(next_frame)
+            frame.index = pd.RangeIndex(line, line + len(frame))
+            line += len(frame)
+            yield frame

@@ -131,6 +131,15 @@ def check_tables(package: Package, usable, problems: list[Problem]):
     progress = Progress(package, usable)
     for resource in order or usable:
         files[resource.name] = resource.path
+        if order is not None:
+            streamed = check_in_batches(package, resource, frames, files, texts, needed)
+            if streamed is not None:
+                batch_problems, kept, counts[resource.name] = streamed
+                problems += batch_problems
+                if kept is not None:
+                    frames[resource.name] = kept
+                progress.table(resource, counts[resource.name])
+                continue
         table = read_table(package.root, resource.name, resource.path)
         problems += table.problems
         if not table.header:
@@ -151,6 +160,97 @@ def check_tables(package: Package, usable, problems: list[Problem]):
     if order is None:
         problems += check_joins(package, package.resources, frames, files, texts)
     return files, counts
+
+
+def check_in_batches(package: Package, resource, frames, files, texts, needed) -> tuple | None:
+    """A large, clean table read and checked a batch at a time, with the same functions as a whole
+    table: every rule but uniqueness, keys and self-links looks at one row (or one row and tables
+    already read), so it gives the same problems batch by batch. Only the key columns are kept
+    across batches, for the rules over the whole table. None (the caller then reads the table
+    whole) when the file is small or not clean, or a record spans lines: its line numbers would
+    need the csv module."""
+    import pyarrow as pa
+
+    from peacetalks.check_cells import check_cells
+    from peacetalks.check_data import check_table
+    from peacetalks.read_tables import BATCH_BYTES, RawTable, drop_blank_rows, read_batches, scan_clean
+
+    path = package.root / resource.path
+    try:
+        if path.stat().st_size <= 2 * BATCH_BYTES:
+            return None
+    except OSError:
+        return None
+    scan = scan_clean(path)
+    if scan is None:
+        return None
+    own, file, header = resource.name, resource.path, scan.header
+    # Per batch: the schema without its self-links (a batch does not hold every row they point at);
+    # the batch is joined to no other table either: foreign keys are checked once, at the end, over
+    # the kept key columns (one hash of the parent's keys instead of one per batch).
+    schema = dict(resource.schema)
+    raw_keys = schema.get("foreignKeys") or []
+    schema["foreignKeys"] = [
+        fk
+        for fk in raw_keys
+        if not (isinstance(fk, dict) and isinstance(fk.get("reference"), dict) and (fk["reference"].get("resource") or own) == own)
+    ]
+    per_batch = dataclasses.replace(resource, schema=schema)
+    keys = set(resource.primary_key) | needed.get(own, set())
+    keys |= {f["name"] for f in resource.fields if isinstance(f.get("constraints"), dict) and f["constraints"].get("unique")}
+    keys |= {c for fk in resource.foreign_keys for c in fk["fields"] + (fk["reference_fields"] if fk["resource"] == own else [])}
+    columns = [c for c in dict.fromkeys(header) if c in keys]
+    problems: list[Problem] = []
+    kept: list[pd.DataFrame] = []
+    rows = count = 0
+    try:
+        for frame in read_batches(path, len(header)):
+            rows += len(frame)
+            frame.columns = header
+            frame, blank = drop_blank_rows(frame, file)
+            problems += blank
+            table = RawTable(own, file, header, frame, blank)
+            typed, table_problems = check_table(table, resource, keys=False)
+            problems += check_cells(table, resource, table_problems)
+            problems += check_joins(package, [per_batch], {own: typed}, files, texts)
+            count += len(typed)
+            kept.append(frame.loc[:, ~frame.columns.duplicated()][columns])
+            del table, typed, frame
+    except pa.ArrowInvalid:
+        return None
+    if rows + 1 != scan.lines:
+        return None  # a quoted newline: line numbers need the csv module
+    text = pd.concat(kept) if kept else pd.DataFrame(columns=columns, dtype="str")
+    del kept
+    key_problems, typed = check_keys(resource, text, file)
+    problems += key_problems
+    from peacetalks.check_links import check_cycles, check_foreign_keys
+
+    view = dataclasses.replace(package, resources=[resource])
+    problems += check_foreign_keys(view, {**frames, own: typed}, files)
+    problems += check_cycles(view, {own: typed}, files)
+    keep = [c for c in typed.columns if c in needed.get(own, set())]
+    return problems, (typed[keep] if keep else None), count
+
+
+def check_keys(resource, text: pd.DataFrame, file: str) -> tuple[list[Problem], pd.DataFrame]:
+    """Uniqueness and the primary key over the key columns of a whole table (Pandera, the same schema
+    built from the Table Schema, value checks left to the batches); and the typed key columns."""
+    import pandera.pandas as pa
+
+    from peacetalks.build_pandera import build_schema
+    from peacetalks.check_data import pandera_problems
+    from peacetalks.convert_types import convert_frame
+
+    typed, _ = convert_frame(text, resource.schema, file)
+    schema = build_schema(resource.schema, resource.name, present=list(typed.columns))
+    rows = schema.update_columns({name: {"checks": []} for name in schema.columns})
+    try:
+        rows.validate(typed, lazy=True)
+    except pa.errors.SchemaErrors as errors:
+        found = pandera_problems(errors.failure_cases, schema, resource, file, text)
+        return [p for p in found if p.rule in {"unique", "primary-key"}], typed
+    return [], typed
 
 
 def check_joins(package: Package, resources: list, frames, files, texts) -> list[Problem]:
