@@ -138,7 +138,7 @@ def check_table(table: RawTable, resource: Resource, *, keys: bool = True) -> tu
     text, problems = check_header(table, resource)
     typed, type_problems = convert_frame(text, resource.schema, table.file)
     problems += type_problems
-    schema = build_schema(resource.schema, resource.name, present=list(typed.columns))
+    schema = built_schema(resource, list(typed.columns))
     failures = run_pandera(schema, typed, keys=keys)
     if failures:
         unreadable = {(p.line, p.column) for p in type_problems}
@@ -149,6 +149,29 @@ def check_table(table: RawTable, resource: Resource, *, keys: bool = True) -> tu
     return typed, problems
 
 
+_BUILT: dict[tuple, tuple] = {}
+
+
+def built_schema(resource: Resource, present: list[str]) -> pa.DataFrameSchema:
+    """build_schema, once per table and set of columns: a table checked in batches asks for it per batch."""
+    key = (id(resource.schema), resource.name, tuple(present))
+    if key not in _BUILT or _BUILT[key][0] is not resource.schema:
+        if len(_BUILT) > 64:
+            _BUILT.clear()
+        _BUILT[key] = (resource.schema, build_schema(resource.schema, resource.name, present=present), {})
+    return _BUILT[key][1]
+
+
+def derived(schema: pa.DataFrameSchema, what: str, make):
+    """A schema derived from a built one (rows only, values only), cached beside it."""
+    for _, built, cache in _BUILT.values():
+        if built is schema:
+            if what not in cache:
+                cache[what] = make()
+            return cache[what]
+    return make()
+
+
 def run_pandera(schema: pa.DataFrameSchema, typed: pd.DataFrame, *, keys: bool = True) -> list[pd.DataFrame]:
     """Pandera's failure cases, indexed by line. The row-level parts of the schema (types, required,
     unique, primary key) run on every row; each column's value checks (enum, pattern, length,
@@ -156,10 +179,7 @@ def run_pandera(schema: pa.DataFrameSchema, typed: pd.DataFrame, *, keys: bool =
     most columns repeat a few values (source ids, enums), so this is far less work than every cell."""
     failures: list[pd.DataFrame] = []
     checked = [name for name, column in schema.columns.items() if column.checks]
-    rows = schema.update_columns({name: {"checks": []} for name in checked}) if checked else schema
-    if not keys:
-        rows = rows.update_columns({name: {"unique": False} for name in rows.columns})
-        rows.unique = None
+    rows = derived(schema, f"rows {keys}", lambda: rows_only(schema, checked, keys))
     try:
         rows.validate(typed, lazy=True)
     except pa.errors.SchemaErrors as errors:
@@ -171,8 +191,12 @@ def run_pandera(schema: pa.DataFrameSchema, typed: pd.DataFrame, *, keys: bool =
     encoded = {name: encode(typed[name]) for name in checked}
     longest = max(len(values) for _, values in encoded.values())
     values = pd.DataFrame({name: values.reindex(range(longest)) for name, (_, values) in encoded.items()})
-    by_value = pa.DataFrameSchema(
-        {name: pa.Column(schema.columns[name].dtype, checks=schema.columns[name].checks, nullable=True, name=name) for name in checked}
+    by_value = derived(
+        schema,
+        "values",
+        lambda: pa.DataFrameSchema(
+            {name: pa.Column(schema.columns[name].dtype, checks=schema.columns[name].checks, nullable=True, name=name) for name in checked}
+        ),
     )
     try:
         by_value.validate(values, lazy=True)
@@ -184,6 +208,15 @@ def run_pandera(schema: pa.DataFrameSchema, typed: pd.DataFrame, *, keys: bool =
         if len(unplaced):
             failures.append(unplaced)
     return failures
+
+
+def rows_only(schema: pa.DataFrameSchema, checked: list[str], keys: bool) -> pa.DataFrameSchema:
+    """The schema without its value checks (and without uniqueness and keys when `keys` is False)."""
+    rows = schema.update_columns({name: {"checks": []} for name in checked}) if checked else schema
+    if not keys:
+        rows = rows.update_columns({name: {"unique": False} for name in rows.columns})
+        rows.unique = None
+    return rows
 
 
 def on_lines(cases: pd.DataFrame, codes, lines: pd.Index) -> pd.DataFrame:

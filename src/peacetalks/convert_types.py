@@ -73,7 +73,7 @@ def missing_values(schema: dict) -> list[str]:
 def convert_column(text: pd.Series, field: dict, missing: list[str]) -> tuple[pd.Series, pd.Series]:
     """The typed column, and a boolean mask of cells that were present but unreadable."""
     kind = field.get("type", "string")
-    present = ~text.isin(missing) & text.notna()
+    present = (text != "") & text.notna() if missing == [""] else ~text.isin(missing) & text.notna()
     cells = text.where(present)
     if kind == "integer" or kind == "year":
         numbers = pd.to_numeric(cells, errors="coerce")

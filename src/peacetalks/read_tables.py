@@ -27,7 +27,7 @@ csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
 
 # A file larger than two batches is read and checked a batch at a time (validate.py), so memory
 # follows the batch, not the file. The variable lets the tests run every package in tiny batches.
-BATCH_BYTES = int(os.environ.get("PEACETALKS_BATCH_BYTES", 32 << 20))
+BATCH_BYTES = int(os.environ.get("PEACETALKS_BATCH_BYTES", 16 << 20))
 
 
 @dataclass
@@ -216,47 +216,40 @@ def drop_blank_rows(frame: pd.DataFrame, file: str) -> tuple[pd.DataFrame, list[
     return frame[~blank], problems
 
 
-@dataclass
-class Scan:
-    header: list[str]
-    lines: int
-
-
-def scan_clean(path: Path, block: int = 1 << 24) -> Scan | None:
-    """One pass over a file in blocks: its header and number of lines when it is clean (UTF-8 without
-    a BOM, no NUL byte, a header on one line); None otherwise, and `read_table` then reads it whole
-    and reports what is wrong. Blocks are cut after a newline, which never splits a character."""
+def scan_header(path: Path, block: int = 1 << 20) -> list[str] | None:
+    """The header of a file that can be read in batches: no BOM, a header on one line. None otherwise,
+    and `read_table` then reads the file whole and reports what is wrong."""
     try:
-        handle = open(path, "rb")  # noqa: SIM115 (closed below)
+        with open(path, "rb") as handle:
+            data = handle.read(block)
     except OSError:
         return None
-    with handle:
-        data = handle.read(block)
-        if not data or data.startswith((b"\xff\xfe", b"\xfe\xff", b"\xef\xbb\xbf")):
-            return None
-        end = data.find(b"\n") + 1
-        head = data[:end]
-        if not end or head.count(b'"') % 2 or b"\r" in head[:-2] or not head.strip():
-            return None
-        try:
-            header = read_header(head.decode("utf-8"))
-        except UnicodeDecodeError:
-            return None
-        if not header:
-            return None
-        newlines, carry, last = 0, b"", b""
-        while data:
-            last = data[-1:]
-            data = carry + data
-            cut = data.rfind(b"\n") + 1
-            part, carry = data[:cut], data[cut:]
-            if b"\x00" in part:  # (UTF-8 is checked by pyarrow's reader, which then refuses the file)
-                return None
-            newlines += part.count(b"\n")
-            data = handle.read(block)
-        if b"\x00" in carry:
-            return None
-    return Scan(header, newlines + (0 if last == b"\n" else 1))
+    if not data or data.startswith((b"\xff\xfe", b"\xfe\xff", b"\xef\xbb\xbf")):
+        return None
+    end = data.find(b"\n") + 1
+    head = data[:end]
+    if not end or head.count(b'"') % 2 or b"\r" in head[:-2] or not head.strip():
+        return None
+    try:
+        return read_header(head.decode("utf-8")) or None
+    except UnicodeDecodeError:
+        return None
+
+
+def count_lines(path: Path, block: int = 1 << 24) -> int | None:
+    """The number of lines, counted as `read_with_pyarrow` does; None when the file holds a NUL byte
+    (binary). UTF-8 is checked by pyarrow's reader, which refuses a file that is not."""
+    newlines, last = 0, b""
+    try:
+        with open(path, "rb") as handle:
+            while data := handle.read(block):
+                if b"\x00" in data:
+                    return None
+                newlines += data.count(b"\n")
+                last = data[-1:]
+    except OSError:
+        return None
+    return newlines + (0 if last == b"\n" else 1)
 
 
 def read_batches(path: Path, width: int):

@@ -55,9 +55,13 @@ def run_checks(package: Package, problems: list[Problem], frictionless: str) -> 
     problems = problems + descriptor_problems
     broken = {p.file for p in problems if p.rule in BLOCKING_SCHEMA_RULES}
     usable = [r for r in package.resources if r.schema_file not in broken]
-    problems += check_integrity(package)
+    # Hashing every file (hashlib releases the GIL) runs on the second core beside the table checks.
+    from concurrent.futures import ThreadPoolExecutor
 
-    files, counts = check_tables(package, usable, problems)
+    with ThreadPoolExecutor(1) as pool:
+        integrity = pool.submit(check_integrity, package)
+        files, counts = check_tables(package, usable, problems)
+        problems += integrity.result()
     if frictionless != "off" and not any(p.rule in BLOCKING_SCHEMA_RULES | {"unsafe-path"} for p in problems):
         problems += second_opinion(package, problems, files, frictionless)
     return Outcome(unique_sorted(without_echoes(problems)), counts)
@@ -169,11 +173,10 @@ def check_in_batches(package: Package, resource, frames, files, texts, needed) -
     across batches, for the rules over the whole table. None (the caller then reads the table
     whole) when the file is small or not clean, or a record spans lines: its line numbers would
     need the csv module."""
-    import pyarrow as pa
+    from concurrent.futures import ThreadPoolExecutor
 
-    from peacetalks.check_cells import check_cells
-    from peacetalks.check_data import check_table
-    from peacetalks.read_tables import BATCH_BYTES, RawTable, drop_blank_rows, read_batches, scan_clean
+    from peacetalks.check_links import check_cycles, check_foreign_keys
+    from peacetalks.read_tables import BATCH_BYTES, count_lines, scan_header
 
     path = package.root / resource.path
     try:
@@ -181,10 +184,39 @@ def check_in_batches(package: Package, resource, frames, files, texts, needed) -
             return None
     except OSError:
         return None
-    scan = scan_clean(path)
-    if scan is None:
+    header = scan_header(path)
+    if header is None:
         return None
-    own, file, header = resource.name, resource.path, scan.header
+    own, file = resource.name, resource.path
+    # Lines are counted (and NUL bytes looked for) on the second core while the batches are checked.
+    with ThreadPoolExecutor(1) as pool:
+        lines = pool.submit(count_lines, path)
+        checked = check_batches(package, resource, header, frames, files, texts, needed)
+        if checked is None or lines.result() != checked[0] + 1:
+            return None  # damage, or a quoted newline: line numbers need the csv module
+    _, count, problems, text = checked
+    key_problems, typed = check_keys(resource, text, file)
+    problems += key_problems
+    view = dataclasses.replace(package, resources=[resource])
+    problems += check_foreign_keys(view, {**frames, own: typed}, files)
+    problems += check_cycles(view, {own: typed}, files)
+    keep = [c for c in typed.columns if c in needed.get(own, set())]
+    kept_keys = typed[keep] if keep else None
+    del typed, text
+    release_memory()
+    return problems, kept_keys, count
+
+
+def check_batches(package: Package, resource, header: list[str], frames, files, texts, needed) -> tuple | None:
+    """Every batch's own checks; returns the records read, the problems and the key columns (text)."""
+    import pyarrow as pa
+
+    from peacetalks.check_cells import check_cells
+    from peacetalks.check_data import check_table
+    from peacetalks.read_tables import RawTable, drop_blank_rows, read_batches
+
+    path = package.root / resource.path
+    own, file = resource.name, resource.path
     # Per batch: the schema without its self-links (a batch does not hold every row they point at);
     # the batch is joined to no other table either: foreign keys are checked once, at the end, over
     # the kept key columns (one hash of the parent's keys instead of one per batch).
@@ -209,28 +241,30 @@ def check_in_batches(package: Package, resource, frames, files, texts, needed) -
             frame.columns = header
             frame, blank = drop_blank_rows(frame, file)
             problems += blank
+            count += len(frame)
             table = RawTable(own, file, header, frame, blank)
             typed, table_problems = check_table(table, resource, keys=False)
             problems += check_cells(table, resource, table_problems)
             problems += check_joins(package, [per_batch], {own: typed}, files, texts)
-            count += len(typed)
             kept.append(frame.loc[:, ~frame.columns.duplicated()][columns])
             del table, typed, frame
+            release_memory()
     except pa.ArrowInvalid:
         return None
-    if rows + 1 != scan.lines:
-        return None  # a quoted newline: line numbers need the csv module
     text = pd.concat(kept) if kept else pd.DataFrame(columns=columns, dtype="str")
-    del kept
-    key_problems, typed = check_keys(resource, text, file)
-    problems += key_problems
-    from peacetalks.check_links import check_cycles, check_foreign_keys
+    return rows, count, problems, text
 
-    view = dataclasses.replace(package, resources=[resource])
-    problems += check_foreign_keys(view, {**frames, own: typed}, files)
-    problems += check_cycles(view, {own: typed}, files)
-    keep = [c for c in typed.columns if c in needed.get(own, set())]
-    return problems, (typed[keep] if keep else None), count
+
+def release_memory() -> None:
+    """Hand memory freed by the last batch back to the system: pyarrow's allocator and glibc's
+    keep freed blocks for reuse, and the peak would then grow with every batch's fragments."""
+    import pyarrow as pa
+
+    pa.default_memory_pool().release_unused()
+    with contextlib.suppress(OSError, AttributeError):
+        import ctypes
+
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
 def check_keys(resource, text: pd.DataFrame, file: str) -> tuple[list[Problem], pd.DataFrame]:
