@@ -31,6 +31,9 @@ def found_in(child: pd.DataFrame, columns: list[str], parent: pd.DataFrame, refe
         codes, distinct = encode(child[columns[0]].astype("string"))
         values = pa.array(distinct, type=pa.large_string())
         keys = pc.drop_null(pa.array(parent[reference[0]].astype("string"), type=pa.large_string()))
+        if len(values) < len(keys):
+            # Hash the smaller side: the parent keys that any child value names, then look up in those.
+            keys = keys.filter(pc.is_in(keys, value_set=values))
         return on_rows(codes, pc.is_in(values, value_set=keys).to_numpy(zero_copy_only=False))
     return np.asarray(key_index(child, columns).isin(key_index(parent, reference)))
 
