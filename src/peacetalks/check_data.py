@@ -181,7 +181,7 @@ def run_pandera(schema: pa.DataFrameSchema, typed: pd.DataFrame, *, keys: bool =
     checked = [name for name, column in schema.columns.items() if column.checks]
     rows = derived(schema, f"rows {keys}", lambda: rows_only(schema, checked, keys))
     try:
-        rows.validate(typed, lazy=True)
+        rows.validate(typed, lazy=True, inplace=True)
     except pa.errors.SchemaErrors as errors:
         failures.append(errors.failure_cases)
     if not checked:
@@ -199,7 +199,7 @@ def run_pandera(schema: pa.DataFrameSchema, typed: pd.DataFrame, *, keys: bool =
         ),
     )
     try:
-        by_value.validate(values, lazy=True)
+        by_value.validate(values, lazy=True, inplace=True)
     except pa.errors.SchemaErrors as errors:
         cases = errors.failure_cases
         for name, group in cases.groupby("column", sort=False):

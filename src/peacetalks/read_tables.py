@@ -27,7 +27,7 @@ csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
 
 # A file larger than two batches is read and checked a batch at a time (validate.py), so memory
 # follows the batch, not the file. The variable lets the tests run every package in tiny batches.
-BATCH_BYTES = int(os.environ.get("PEACETALKS_BATCH_BYTES", 16 << 20))
+BATCH_BYTES = int(os.environ.get("PEACETALKS_BATCH_BYTES", 12 << 20))
 
 
 @dataclass
@@ -236,7 +236,7 @@ def scan_header(path: Path, block: int = 1 << 20) -> list[str] | None:
         return None
 
 
-def count_lines(path: Path, block: int = 1 << 24) -> int | None:
+def count_lines(path: Path, block: int = 1 << 22) -> int | None:
     """The number of lines, counted as `read_with_pyarrow` does; None when the file holds a NUL byte
     (binary). UTF-8 is checked by pyarrow's reader, which refuses a file that is not."""
     newlines, last = 0, b""
@@ -273,18 +273,20 @@ def read_batches(path: Path, width: int):
     )
     from concurrent.futures import ThreadPoolExecutor
 
-    def next_frame() -> pd.DataFrame | None:
+    def next_batch():
         try:
-            return reader.read_next_batch().to_pandas()
+            return reader.read_next_batch()
         except StopIteration:
             return None
 
     # The next batch is parsed (pyarrow, without the GIL) while the caller checks this one.
     line = 2
     with ThreadPoolExecutor(1) as pool:
-        pending = pool.submit(next_frame)
-        while (frame := pending.result()) is not None:
-            pending = pool.submit(next_frame)
+        pending = pool.submit(next_batch)
+        while (batch := pending.result()) is not None:
+            pending = pool.submit(next_batch)
+            frame = batch.to_pandas()
+            del batch
             frame.index = pd.RangeIndex(line, line + len(frame))
             line += len(frame)
             yield frame

@@ -280,7 +280,7 @@ def check_keys(resource, text: pd.DataFrame, file: str) -> tuple[list[Problem], 
     schema = build_schema(resource.schema, resource.name, present=list(typed.columns))
     rows = schema.update_columns({name: {"checks": []} for name in schema.columns})
     try:
-        rows.validate(typed, lazy=True)
+        rows.validate(typed, lazy=True, inplace=True)
     except pa.errors.SchemaErrors as errors:
         found = pandera_problems(errors.failure_cases, schema, resource, file, text)
         return [p for p in found if p.rule in {"unique", "primary-key"}], typed
