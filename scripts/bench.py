@@ -26,7 +26,6 @@ import argparse
 import copy
 import hashlib
 import json
-import os
 import re
 import shutil
 import statistics
@@ -528,15 +527,25 @@ class Run:
         return statistics.median(self.seconds)
 
 
+# Started by a small launcher: Linux keeps a process's peak resident set across fork and exec, so a
+# child forked straight from this process (holding the generated tables) would report our own peak.
+LAUNCHER = """
+import os, subprocess, sys, time
+with open(sys.argv[1], "wb") as out:
+    start = time.perf_counter()
+    process = subprocess.Popen(sys.argv[2:], stdout=out, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(process.pid, 0)
+    print(time.perf_counter() - start, usage.ru_maxrss, os.waitstatus_to_exitcode(status))
+"""
+
+
 def measure(command: list[str], cwd: Path, stdout_path: Path) -> tuple[float, float, int]:
-    """Wall seconds, peak resident MB of the child (wait4's own rusage), exit code."""
-    with open(stdout_path, "wb") as out:
-        start = time.perf_counter()
-        process = subprocess.Popen(command, cwd=cwd, stdout=out, stderr=subprocess.DEVNULL)
-        _, status, usage = os.wait4(process.pid, 0)
-        elapsed = time.perf_counter() - start
-        process.returncode = os.waitstatus_to_exitcode(status)
-    return elapsed, usage.ru_maxrss / 1024, process.returncode
+    """Wall seconds, peak resident MB of the child (wait4's own rusage, via LAUNCHER), exit code."""
+    result = subprocess.run(
+        [sys.executable, "-c", LAUNCHER, str(stdout_path), *command], cwd=cwd, capture_output=True, text=True, check=True
+    )
+    elapsed, peak_kb, code = result.stdout.split()
+    return float(elapsed), int(peak_kb) / 1024, int(code)
 
 
 def executable(name: str) -> str:
