@@ -233,3 +233,12 @@ def test_padded_id_is_reported_once_per_rule_we_own(package_dir):
     assert ("data/actors.csv", line, "actor_id", "whitespace") in found
     assert [p for p in found if p[:2] == ("data/actors.csv", line) and p[3].startswith("frictionless")] == []
     assert [p for p in found if p[:2] == ("data/actors.csv", line) and p[3] == "pattern"] == []
+
+
+def test_descriptor_key_of_the_wrong_type_is_located_not_a_crash(package_dir):
+    descriptor_path = package_dir / "datapackage.json"
+    descriptor = json.loads(descriptor_path.read_text(encoding="utf-8"))
+    descriptor["$schema"] = True
+    descriptor_path.write_text(json.dumps(descriptor, indent=2), encoding="utf-8")
+    found = problems_of(package_dir)
+    assert found == [("datapackage.json", line_of(descriptor_path, '"$schema"'), None, "descriptor")]

@@ -143,6 +143,9 @@ def check_package_level(package: Package) -> list[Problem]:
     for key in ("name", "title", "description", "version", "licenses"):
         if not descriptor.get(key):
             problems.append(where.problem("descriptor", f"the package needs `{key}`", (key,)))
+    for key in ("name", "title", "description", "version", "$schema"):
+        if key in descriptor and not isinstance(descriptor[key], str):
+            problems.append(where.problem("descriptor", f"`{key}` must be a string", (key,), value=descriptor[key]))
     resources = descriptor.get("resources") if isinstance(descriptor.get("resources"), list) else []
     seen: set[str] = set()
     for number, item in enumerate(resources):

@@ -62,7 +62,7 @@ def run_checks(package: Package, problems: list[Problem], frictionless: str) -> 
         integrity = pool.submit(check_integrity, package)
         files, counts = check_tables(package, usable, problems)
         problems += integrity.result()
-    if frictionless != "off" and not any(p.rule in BLOCKING_SCHEMA_RULES | {"unsafe-path"} for p in problems):
+    if frictionless != "off" and not any(p.rule in BLOCKING_SCHEMA_RULES | {"unsafe-path", "descriptor"} for p in problems):
         problems += second_opinion(package, problems, files, frictionless)
     return Outcome(unique_sorted(without_echoes(problems)), counts)
 
@@ -326,7 +326,15 @@ def second_opinion(package: Package, problems: list[Problem], files, mode: str) 
     extra = []
     # A file we could not read as text at all: frictionless's own decoding error repeats ours.
     unreadable = {p.file for p in problems if p.rule in {"encoding", "bom", "binary", "empty-file", "file-missing", "file-unreadable"}}
-    for problem in check_with_frictionless(package, files, full=full):
+    try:
+        findings = check_with_frictionless(package, files, full=full)
+    except Exception as error:  # frictionless is a second opinion: its crash must not hide ours
+        findings = [
+            Problem.at(
+                "datapackage.json", "frictionless:crash", f"frictionless could not check the package: {type(error).__name__}: {error}"
+            )
+        ]
+    for problem in findings:
         if (problem.file, problem.line, problem.rule) in already or problem.file in unreadable:
             continue
         # A row we already reported for a key, type or shape slip: frictionless's echo adds nothing.
