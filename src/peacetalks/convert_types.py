@@ -82,8 +82,8 @@ def convert_column(text: pd.Series, field: dict, missing: list[str]) -> tuple[pd
         return typed, present & ~whole
     if kind == "number":
         numbers = pd.to_numeric(cells, errors="coerce").astype("Float64")
-        finite_or_na = numbers.notna()
-        return numbers, present & ~finite_or_na
+        read_as_number = numbers.notna()  # "INF" and "1e400" read as infinity, as Table Schema allows
+        return numbers, present & ~read_as_number
     if kind == "boolean":
         true_values = field.get("trueValues", DEFAULT_TRUE)
         false_values = field.get("falseValues", DEFAULT_FALSE)
