@@ -81,24 +81,32 @@ def decode(raw: bytes, file: str) -> tuple[str | None, list[Problem]]:
         ]
 
 
+def text_only_options(width: int, block_size: int) -> dict:
+    """pyarrow CSV options that keep every cell as the text typed: nothing guessed, nothing turned
+    into null (the schema's missing values decide that later), blank lines kept so they can be reported."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    names = [f"f{i}" for i in range(width)]
+    return {
+        "read_options": pacsv.ReadOptions(skip_rows=1, column_names=names, block_size=block_size),
+        "parse_options": pacsv.ParseOptions(newlines_in_values=True, ignore_empty_lines=False),
+        "convert_options": pacsv.ConvertOptions(
+            column_types={n: pa.string() for n in names},
+            strings_can_be_null=False,
+            quoted_strings_can_be_null=False,
+            null_values=[],
+        ),
+    }
+
+
 def read_with_pyarrow(raw: bytes, width: int) -> pd.DataFrame | None:
     """Fast path: None when pyarrow refuses the file or when records span lines."""
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
-    names = [f"f{i}" for i in range(width)]
     try:
-        table = pacsv.read_csv(
-            io.BytesIO(raw),
-            read_options=pacsv.ReadOptions(skip_rows=1, column_names=names, block_size=1 << 24),
-            parse_options=pacsv.ParseOptions(newlines_in_values=True, ignore_empty_lines=False),
-            convert_options=pacsv.ConvertOptions(
-                column_types={n: pa.string() for n in names},
-                strings_can_be_null=False,
-                quoted_strings_can_be_null=False,
-                null_values=[],
-            ),
-        )
+        table = pacsv.read_csv(io.BytesIO(raw), **text_only_options(width, block_size=1 << 24))
     except (pa.ArrowInvalid, pa.ArrowException):
         return None
     lines = raw.count(b"\n") + (0 if raw.endswith(b"\n") else 1)
@@ -256,21 +264,9 @@ def read_batches(path: Path, width: int):
     """The records as frames of text of about BATCH_BYTES each, indexed by line: the same reader
     and options as `read_with_pyarrow`. Line numbers hold only when no record spans lines, which
     the caller checks against `Scan.lines` at the end. Raises pyarrow.ArrowInvalid on damage."""
-    import pyarrow as pa
     import pyarrow.csv as pacsv
 
-    names = [f"f{i}" for i in range(width)]
-    reader = pacsv.open_csv(
-        path,
-        read_options=pacsv.ReadOptions(skip_rows=1, column_names=names, block_size=BATCH_BYTES),
-        parse_options=pacsv.ParseOptions(newlines_in_values=True, ignore_empty_lines=False),
-        convert_options=pacsv.ConvertOptions(
-            column_types={n: pa.string() for n in names},
-            strings_can_be_null=False,
-            quoted_strings_can_be_null=False,
-            null_values=[],
-        ),
-    )
+    reader = pacsv.open_csv(path, **text_only_options(width, block_size=BATCH_BYTES))
     from concurrent.futures import ThreadPoolExecutor
 
     def next_batch():
