@@ -49,6 +49,21 @@ def allows_formula_prefix(field: dict) -> bool:
     return isinstance(rules, dict) and rules.get("allowFormulaPrefix") is True
 
 
+def text_codes(table: RawTable, column: str) -> tuple[pd.Series, object, pd.Series]:
+    """The column as text (missing cells as ""), its rows' codes and its distinct values (`encode`),
+    computed once per table or batch: the cell checks and the Pandera value checks share them."""
+    if column not in table.encoded:
+        cells = table.frame[column]
+        if isinstance(cells, pd.DataFrame):  # a duplicated header: reported by the header check
+            cells = cells.iloc[:, 0]
+        if not isinstance(cells.dtype, pd.StringDtype):
+            cells = cells.astype("string")
+        if cells.hasnans:
+            cells = cells.fillna("")
+        table.encoded[column] = (cells, *encode(cells))
+    return table.encoded[column]
+
+
 def check_cells(table: RawTable, resource: Resource, table_problems: list[Problem]) -> list[Problem]:
     """`table_problems` (from the schema checks) come back with the new ones, minus the echoes
     of a whitespace slip: an id whose only fault is a space gets one clear problem, not two."""
@@ -59,15 +74,8 @@ def check_cells(table: RawTable, resource: Resource, table_problems: list[Proble
     echoes: set[tuple[int, str]] = set()
     ids = id_fields(resource)
     for column in dict.fromkeys(frame.columns):
-        cells = frame[column]
-        if isinstance(cells, pd.DataFrame):  # a duplicated header: reported by the header check
-            cells = cells.iloc[:, 0]
-        if not isinstance(cells.dtype, pd.StringDtype):
-            cells = cells.astype("string")
-        if cells.hasnans:
-            cells = cells.fillna("")
         # Each check runs once per distinct value; `on_rows` maps the failing values back to rows.
-        codes, values = encode(cells)
+        cells, codes, values = text_codes(table, column)
         for line, value in cells[on_rows(codes, values.str.len() > MAX_CELL_CHARS)].items():
             problems.append(
                 Problem.at(

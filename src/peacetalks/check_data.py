@@ -139,7 +139,7 @@ def check_table(table: RawTable, resource: Resource, *, keys: bool = True) -> tu
     typed, type_problems = convert_frame(text, resource.schema, table.file)
     problems += type_problems
     schema = built_schema(resource, list(typed.columns))
-    failures = run_pandera(schema, typed, keys=keys)
+    failures = run_pandera(schema, typed, keys=keys, shared=lambda name: shared_codes(table, resource, typed, name))
     if failures:
         unreadable = {(p.line, p.column) for p in type_problems}
         for problem in pandera_problems(pd.concat(failures, ignore_index=True), schema, resource, table.file, text):
@@ -147,6 +147,22 @@ def check_table(table: RawTable, resource: Resource, *, keys: bool = True) -> tu
             if not (problem.rule == "required" and (problem.line, problem.column) in unreadable):
                 problems.append(problem)
     return typed, problems
+
+
+def shared_codes(table: RawTable, resource: Resource, typed: pd.DataFrame, name: str) -> tuple | None:
+    """A string column's codes and distinct values from its text (`text_codes`, which the cell checks
+    use as well), the missing values blanked as in the typed column; None for other columns."""
+    from peacetalks.check_cells import text_codes
+    from peacetalks.convert_types import missing_values
+
+    field = resource.field(name)
+    missing = missing_values(resource.schema)
+    if field is None or field.get("type", "string") != "string" or "" not in missing:
+        return None
+    _, codes, values = text_codes(table, name)
+    if codes is None:  # values barely repeat: the typed column itself
+        return None, typed[name].reset_index(drop=True)
+    return codes, values.mask(values.isin(missing)).astype(typed[name].dtype)
 
 
 _BUILT: dict[tuple, tuple] = {}
@@ -172,11 +188,12 @@ def derived(schema: pa.DataFrameSchema, what: str, make):
     return make()
 
 
-def run_pandera(schema: pa.DataFrameSchema, typed: pd.DataFrame, *, keys: bool = True) -> list[pd.DataFrame]:
+def run_pandera(schema: pa.DataFrameSchema, typed: pd.DataFrame, *, keys: bool = True, shared=None) -> list[pd.DataFrame]:
     """Pandera's failure cases, indexed by line. The row-level parts of the schema (types, required,
     unique, primary key) run on every row; each column's value checks (enum, pattern, length,
     range) run once per distinct value, and a failing value is mapped back to every row holding it:
-    most columns repeat a few values (source ids, enums), so this is far less work than every cell."""
+    most columns repeat a few values (source ids, enums), so this is far less work than every cell.
+    `shared(name)`, when given, returns a column's codes and distinct values already computed."""
     failures: list[pd.DataFrame] = []
     checked = [name for name, column in schema.columns.items() if column.checks]
     rows = derived(schema, f"rows {keys}", lambda: rows_only(schema, checked, keys))
@@ -188,7 +205,7 @@ def run_pandera(schema: pa.DataFrameSchema, typed: pd.DataFrame, *, keys: bool =
         return failures
     # One frame of every checked column's distinct values, padded with missing cells (which the
     # checks skip), so Pandera runs once rather than once per column.
-    encoded = {name: encode(typed[name]) for name in checked}
+    encoded = {name: (shared and shared(name)) or encode(typed[name]) for name in checked}
     longest = max(len(values) for _, values in encoded.values())
     values = pd.DataFrame({name: values.reindex(range(longest)) for name, (_, values) in encoded.items()})
     # No dtype here: the distinct values carry their column's dtype, which the row-level schema

@@ -37,6 +37,9 @@ class RawTable:
     header: list[str]
     frame: pd.DataFrame
     problems: list[Problem] = field(default_factory=list)
+    # Each column's text encoded once (check_cells.text_codes), shared by the Pandera value checks
+    # and the cell checks of the same table or batch.
+    encoded: dict = field(default_factory=dict, repr=False, compare=False)
 
 
 def empty_table(name: str, file: str, problems: list[Problem]) -> RawTable:
