@@ -27,7 +27,7 @@ csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
 
 # A file larger than two batches is read and checked a batch at a time (validate.py), so memory
 # follows the batch, not the file. The variable lets the tests run every package in tiny batches.
-BATCH_BYTES = int(os.environ.get("PEACETALKS_BATCH_BYTES", 12 << 20))
+BATCH_BYTES = int(os.environ.get("PEACETALKS_BATCH_BYTES", 16 << 20))
 
 
 @dataclass
@@ -84,7 +84,7 @@ def decode(raw: bytes, file: str) -> tuple[str | None, list[Problem]]:
         ]
 
 
-def text_only_options(width: int, block_size: int) -> dict:
+def text_only_options(width: int, block_size: int, skip_rows: int = 1, use_threads: bool = True) -> dict:
     """pyarrow CSV options that keep every cell as the text typed: nothing guessed, nothing turned
     into null (the schema's missing values decide that later), blank lines kept so they can be reported."""
     import pyarrow as pa
@@ -92,7 +92,7 @@ def text_only_options(width: int, block_size: int) -> dict:
 
     names = [f"f{i}" for i in range(width)]
     return {
-        "read_options": pacsv.ReadOptions(skip_rows=1, column_names=names, block_size=block_size),
+        "read_options": pacsv.ReadOptions(skip_rows=skip_rows, column_names=names, block_size=block_size, use_threads=use_threads),
         "parse_options": pacsv.ParseOptions(newlines_in_values=True, ignore_empty_lines=False),
         "convert_options": pacsv.ConvertOptions(
             column_types={n: pa.string() for n in names},
@@ -264,28 +264,41 @@ def count_lines(path: Path, block: int = 1 << 22) -> int | None:
 
 
 def read_batches(path: Path, width: int):
-    """The records as frames of text of about BATCH_BYTES each, indexed by line: the same reader
-    and options as `read_with_pyarrow`. Line numbers hold only when no record spans lines, which
-    the caller checks against `Scan.lines` at the end. Raises pyarrow.ArrowInvalid on damage."""
+    """The records as frames of text of about BATCH_BYTES each, indexed by line, parsed with the
+    same options as `read_with_pyarrow`. The file is cut at line ends and each piece parsed on its
+    own: pyarrow's streaming reader keeps several blocks in flight (about 350 MB of memory for
+    12 MB batches), and two tables are read at once. The cuts and the line numbers hold only when
+    no record spans lines, which the caller checks against the file's line count at the end; a
+    cut through a quoted value is refused. Raises pyarrow.ArrowInvalid on damage."""
+    import pyarrow as pa
     import pyarrow.csv as pacsv
 
-    reader = pacsv.open_csv(path, **text_only_options(width, block_size=BATCH_BYTES))
-    from concurrent.futures import ThreadPoolExecutor
-
-    def next_batch():
-        try:
-            return reader.read_next_batch()
-        except StopIteration:
-            return None
-
-    # The next batch is parsed (pyarrow, without the GIL) while the caller checks this one.
-    line = 2
-    with ThreadPoolExecutor(1) as pool:
-        pending = pool.submit(next_batch)
-        while (batch := pending.result()) is not None:
-            pending = pool.submit(next_batch)
-            frame = batch.to_pandas()
-            del batch
+    with open(path, "rb") as handle:
+        handle.readline()  # the header, on one line (the caller's `scan_header`)
+        line = 2
+        for piece in cut_at_line_ends(handle):
+            if piece.count(b'"') % 2:
+                # Complete records hold an even number of quote marks (an escaped one is doubled);
+                # an odd number is a cut inside a quoted value (which pyarrow would take silently
+                # at the end of a piece) or a stray quote: the caller reads the file whole.
+                raise pa.ArrowInvalid("a quoted value spans a batch boundary")
+            options = text_only_options(width, block_size=len(piece) + 1, skip_rows=0, use_threads=False)
+            frame = pacsv.read_csv(io.BytesIO(piece), **options).to_pandas()
+            del piece
             frame.index = pd.RangeIndex(line, line + len(frame))
             line += len(frame)
             yield frame
+
+
+def cut_at_line_ends(handle):
+    """The rest of an open file in pieces of about BATCH_BYTES, each ending at a line end."""
+    rest = b""
+    while True:
+        data = rest + handle.read(BATCH_BYTES)
+        more = bool(handle.peek(1))
+        if not data and not more:
+            return
+        cut = data.rfind(b"\n") + 1 if more else len(data)
+        piece, rest = data[:cut], data[cut:]
+        if piece:  # else a record longer than a batch: read on
+            yield piece
