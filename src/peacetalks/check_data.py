@@ -3,6 +3,8 @@ Pandera schema built from it (required, unique, keys, enums, patterns, ranges)."
 
 from __future__ import annotations
 
+import threading
+
 import pandas as pd
 import pandera.pandas as pa
 
@@ -166,25 +168,29 @@ def shared_codes(table: RawTable, resource: Resource, typed: pd.DataFrame, name:
 
 
 _BUILT: dict[tuple, tuple] = {}
+# Tables are checked two at a time, in threads, and share this cache.
+_BUILT_LOCK = threading.RLock()
 
 
 def built_schema(resource: Resource, present: list[str]) -> pa.DataFrameSchema:
     """build_schema, once per table and set of columns: a table checked in batches asks for it per batch."""
     key = (id(resource.schema), resource.name, tuple(present))
-    if key not in _BUILT or _BUILT[key][0] is not resource.schema:
-        if len(_BUILT) > 64:
-            _BUILT.clear()
-        _BUILT[key] = (resource.schema, build_schema(resource.schema, resource.name, present=present), {})
-    return _BUILT[key][1]
+    with _BUILT_LOCK:
+        if key not in _BUILT or _BUILT[key][0] is not resource.schema:
+            if len(_BUILT) > 64:
+                _BUILT.clear()
+            _BUILT[key] = (resource.schema, build_schema(resource.schema, resource.name, present=present), {})
+        return _BUILT[key][1]
 
 
 def derived(schema: pa.DataFrameSchema, what: str, make):
     """A schema derived from a built one (rows only, values only), cached beside it."""
-    for _, built, cache in _BUILT.values():
-        if built is schema:
-            if what not in cache:
-                cache[what] = make()
-            return cache[what]
+    with _BUILT_LOCK:
+        for _, built, cache in _BUILT.values():
+            if built is schema:
+                if what not in cache:
+                    cache[what] = make()
+                return cache[what]
     return make()
 
 
@@ -231,10 +237,13 @@ def run_pandera(schema: pa.DataFrameSchema, typed: pd.DataFrame, *, keys: bool =
 
 
 def rows_only(schema: pa.DataFrameSchema, checked: list[str], keys: bool) -> pa.DataFrameSchema:
-    """The schema without its value checks (and without uniqueness and keys when `keys` is False)."""
+    """The schema without its value checks; when `keys` is False (a batch of a large table), also
+    without uniqueness, keys and dtypes. The whole table's key columns are checked with every
+    dtype (`check_keys`), and each batch's columns come from `convert_frame`, which reads the same
+    Table Schema: Pandera's dtype check costs about a millisecond a column on every batch."""
     rows = schema.update_columns({name: {"checks": []} for name in checked}) if checked else schema
     if not keys:
-        rows = rows.update_columns({name: {"unique": False} for name in rows.columns})
+        rows = rows.update_columns({name: {"unique": False, "dtype": None} for name in rows.columns})
         rows.unique = None
     return rows
 

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import os
 import sys
+import threading
 import time
 from dataclasses import dataclass, field
 
@@ -27,6 +29,10 @@ STRUCTURAL_RULES |= {"missing-column", "extra-column", "duplicate-column", "colu
 
 # Schema problems that make a table's data impossible to check against it.
 BLOCKING_SCHEMA_RULES = {"schema", "enum-type", "json", "file-missing", "encoding", "bom"}
+
+# Tables are checked two at a time (`check_parents_first`), but the checks over a whole table's
+# key columns (uniqueness, foreign keys, cycles) hold far more than a batch: one table at a time.
+WHOLE_TABLE_KEYS = threading.Lock()
 
 
 @dataclass
@@ -119,51 +125,102 @@ class Progress:
 
 
 def check_tables(package: Package, usable, problems: list[Problem]):
-    """Each table in turn, parents first: its own checks, then the rules that join it to tables
-    already read. Only the key columns that other tables point at are kept, so memory
-    follows the largest table rather than the whole package."""
+    """Each table on its own, then the rules that join it to tables already checked. Only the
+    key columns that other tables point at are kept, so memory follows the largest tables being
+    checked rather than the whole package. A table starts once every table its foreign keys point
+    at is done (the rows it joins against, and the source texts its quotes are looked up in), and
+    two tables that do not depend on each other are checked at once, one on each core."""
+    order = parents_first(usable)
+    files = {resource.name: resource.path for resource in usable}
+    counts: dict[str, int] = {}
+    texts: dict[str, dict[str, str]] = {}
+    progress = Progress(package, usable)
+    if order is None:
+        # Foreign keys loop between tables: every typed table is kept and joined at the end.
+        frames: dict[str, pd.DataFrame] = {}
+        for resource in usable:
+            table_problems, typed, count = check_whole_table(package, resource, None, files, texts)
+            problems += table_problems
+            if typed is not None:
+                frames[resource.name], counts[resource.name] = typed, count
+                progress.table(resource, count)
+        problems += check_joins(package, package.resources, frames, files, texts)
+        return files, counts
+    needed = referenced_columns(usable)
+    for resource, (table_problems, _, count) in check_parents_first(
+        order, lambda resource, parents: check_one_table(package, resource, parents, files, texts, needed)
+    ):
+        problems += table_problems
+        if count is not None:
+            counts[resource.name] = count
+            progress.table(resource, count)
+    return files, counts
+
+
+def check_parents_first(order: list, check):
+    """Yield (resource, check(resource, parents)) for every table. `check` runs for a table once
+    every table its foreign keys point at is done, with `parents` mapping those tables to the key
+    columns their check kept (the second item it returned; kept until the last table pointing at
+    them is done). Independent tables run at once, as many as there are cores (at most two): the
+    checks spend much of their time in pyarrow, which releases the GIL."""
+    from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
+
+    present = {r.name for r in order}
+    parents_of = {r.name: ({fk["resource"] for fk in r.foreign_keys} & present) - {r.name} for r in order}
+    waiting = {name: sum(name in parents for parents in parents_of.values()) for name in present}
+    pending = list(order)
+    kept: dict[str, object] = {}
+    running: dict = {}
+    with ThreadPoolExecutor(max(1, min(2, len(os.sched_getaffinity(0))))) as pool:
+        while pending or running:
+            for resource in list(pending):
+                if parents_of[resource.name] <= kept.keys():
+                    parents = {name: kept[name] for name in parents_of[resource.name] if kept[name] is not None}
+                    running[pool.submit(check, resource, parents)] = resource
+                    pending.remove(resource)
+            finished, _ = wait(running, return_when=FIRST_COMPLETED)
+            for future in finished:
+                resource = running.pop(future)
+                result = future.result()
+                kept[resource.name] = result[1] if waiting[resource.name] else None
+                for parent in parents_of[resource.name]:
+                    waiting[parent] -= 1
+                    if not waiting[parent]:
+                        kept[parent] = None  # no table left that points at it
+                yield resource, result
+
+
+def check_one_table(package: Package, resource, parents: dict, files, texts, needed) -> tuple:
+    """One table's own checks and its joins to its parents (`parents`: their kept key columns).
+    Returns its problems, the key columns kept for the tables that point at it, and its row
+    count (None when it has no readable header)."""
+    streamed = check_in_batches(package, resource, parents, files, texts, needed)
+    if streamed is not None:
+        return streamed
+    table_problems, typed, count = check_whole_table(package, resource, parents, files, texts)
+    if typed is None:
+        return table_problems, None, None
+    keep = [c for c in typed.columns if c in needed.get(resource.name, set())]
+    return table_problems, (typed[keep] if keep else None), count
+
+
+def check_whole_table(package: Package, resource, parents: dict | None, files, texts) -> tuple:
+    """A table read whole: its own checks and, when `parents` is given, its joins to them.
+    Returns its problems, the typed frame and its row count (both None when it has no header)."""
     from peacetalks.check_cells import check_cells
     from peacetalks.check_data import check_table
     from peacetalks.read_tables import read_table
 
-    order = parents_first(usable)
-    frames: dict[str, pd.DataFrame] = {}  # every typed table when foreign keys loop; else kept key columns
-    files: dict[str, str] = {}
-    counts: dict[str, int] = {}
-    texts: dict[str, dict[str, str]] = {}
-    needed = referenced_columns(usable)
-    progress = Progress(package, usable)
-    for resource in order or usable:
-        files[resource.name] = resource.path
-        if order is not None:
-            streamed = check_in_batches(package, resource, frames, files, texts, needed)
-            if streamed is not None:
-                batch_problems, kept, counts[resource.name] = streamed
-                problems += batch_problems
-                if kept is not None:
-                    frames[resource.name] = kept
-                progress.table(resource, counts[resource.name])
-                continue
-        table = read_table(package.root, resource.name, resource.path)
-        problems += table.problems
-        if not table.header:
-            continue
-        typed, table_problems = check_table(table, resource)
-        problems += check_cells(table, resource, table_problems)
-        del table
-        counts[resource.name] = len(typed)
-        if order is None:
-            frames[resource.name] = typed
-        else:
-            problems += check_joins(package, [resource], {**frames, resource.name: typed}, files, texts)
-            keep = [c for c in typed.columns if c in needed.get(resource.name, set())]
-            if keep:
-                frames[resource.name] = typed[keep]
-        del typed
-        progress.table(resource, counts[resource.name])
-    if order is None:
-        problems += check_joins(package, package.resources, frames, files, texts)
-    return files, counts
+    table = read_table(package.root, resource.name, resource.path)
+    problems = list(table.problems)
+    if not table.header:
+        return problems, None, None
+    typed, table_problems = check_table(table, resource)
+    problems += check_cells(table, resource, table_problems)
+    del table
+    if parents is not None:
+        problems += check_joins(package, [resource], {**parents, resource.name: typed}, files, texts)
+    return problems, typed, len(typed)
 
 
 def check_in_batches(package: Package, resource, frames, files, texts, needed) -> tuple | None:
@@ -195,15 +252,16 @@ def check_in_batches(package: Package, resource, frames, files, texts, needed) -
         if checked is None or lines.result() != checked[0] + 1:
             return None  # damage, or a quoted newline: line numbers need the csv module
     _, count, problems, text = checked
-    key_problems, typed = check_keys(resource, text, file)
-    problems += key_problems
-    view = dataclasses.replace(package, resources=[resource])
-    problems += check_foreign_keys(view, {**frames, own: typed}, files)
-    problems += check_cycles(view, {own: typed}, files)
-    keep = [c for c in typed.columns if c in needed.get(own, set())]
-    kept_keys = typed[keep] if keep else None
-    del typed, text
-    release_memory()
+    with WHOLE_TABLE_KEYS:
+        key_problems, typed = check_keys(resource, text, file)
+        problems += key_problems
+        view = dataclasses.replace(package, resources=[resource])
+        problems += check_foreign_keys(view, {**frames, own: typed}, files)
+        problems += check_cycles(view, {own: typed}, files)
+        keep = [c for c in typed.columns if c in needed.get(own, set())]
+        kept_keys = typed[keep] if keep else None
+        del typed, text
+        release_memory()
     return problems, kept_keys, count
 
 
