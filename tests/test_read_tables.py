@@ -36,3 +36,24 @@ def test_a_cut_inside_a_quoted_value_is_refused(tmp_path: Path, monkeypatch: pyt
     path.write_bytes(b"a,b,c\n" + b"1,2,3\n" * 8 + b'4,5,"x\ny,z,w"\n' + b"6,7,8\n" * 8)
     with pytest.raises(pa.ArrowInvalid, match="spans a batch boundary"):
         batches_of(path, 3)
+
+
+@pytest.mark.parametrize(
+    ("body", "reason"),
+    [
+        (b'1,"two\nlines",3\n', "a record spans lines"),  # editor lines would no longer match rows
+        (b"1,2\x00,3\n", "a NUL byte"),  # binary: the whole-file reader reports it
+    ],
+)
+def test_what_batches_cannot_number_is_refused(tmp_path: Path, body: bytes, reason: str) -> None:
+    path = tmp_path / "t.csv"
+    path.write_bytes(b"a,b,c\n" + b"1,2,3\n" * 5 + body + b"4,5,6\n" * 5)
+    with pytest.raises(pa.ArrowInvalid, match=reason):
+        batches_of(path, 3)
+
+
+def test_a_record_longer_than_a_batch_is_read_whole(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(peacetalks.read_tables, "BATCH_BYTES", 16)
+    path = tmp_path / "t.csv"
+    path.write_bytes(b"a,b,c\n1,2,3\n" + b"x," + b"y" * 100 + b",z\n4,5,6")
+    assert batches_of(path, 3) == [(2, ["1", "2", "3"]), (3, ["x", "y" * 100, "z"]), (4, ["4", "5", "6"])]

@@ -247,29 +247,13 @@ def scan_header(path: Path, block: int = 1 << 20) -> list[str] | None:
         return None
 
 
-def count_lines(path: Path, block: int = 1 << 22) -> int | None:
-    """The number of lines, counted as `read_with_pyarrow` does; None when the file holds a NUL byte
-    (binary). UTF-8 is checked by pyarrow's reader, which refuses a file that is not."""
-    newlines, last = 0, b""
-    try:
-        with open(path, "rb") as handle:
-            while data := handle.read(block):
-                if b"\x00" in data:
-                    return None
-                newlines += data.count(b"\n")
-                last = data[-1:]
-    except OSError:
-        return None
-    return newlines + (0 if last == b"\n" else 1)
-
-
 def read_batches(path: Path, width: int):
-    """The records as frames of text of about BATCH_BYTES each, indexed by line, parsed with the
-    same options as `read_with_pyarrow`. The file is cut at line ends and each piece parsed on its
-    own: pyarrow's streaming reader keeps several blocks in flight (about 350 MB of memory for
-    12 MB batches), and two tables are read at once. The cuts and the line numbers hold only when
-    no record spans lines, which the caller checks against the file's line count at the end; a
-    cut through a quoted value is refused. Raises pyarrow.ArrowInvalid on damage."""
+    """The records as frames of text of about BATCH_BYTES each, indexed by editor line, parsed
+    with the same options as `read_with_pyarrow`. The file is cut at line ends and each piece
+    parsed on its own: pyarrow's streaming reader keeps several blocks in flight (about 350 MB of
+    memory for 12 MB batches), and two tables are read at once. Raises pyarrow.ArrowInvalid when
+    the file cannot be read this way, and the caller then reads it whole: damage pyarrow finds,
+    a NUL byte (binary), or a record spanning lines (line numbers would need the csv module)."""
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
@@ -277,28 +261,45 @@ def read_batches(path: Path, width: int):
         handle.readline()  # the header, on one line (the caller's `scan_header`)
         line = 2
         for piece in cut_at_line_ends(handle):
-            if piece.count(b'"') % 2:
-                # Complete records hold an even number of quote marks (an escaped one is doubled);
-                # an odd number is a cut inside a quoted value (which pyarrow would take silently
-                # at the end of a piece) or a stray quote: the caller reads the file whole.
-                raise pa.ArrowInvalid("a quoted value spans a batch boundary")
+            lines = piece_lines(piece)
             options = text_only_options(width, block_size=len(piece) + 1, skip_rows=0, use_threads=False)
-            frame = pacsv.read_csv(io.BytesIO(piece), **options).to_pandas()
+            frame = pacsv.read_csv(pa.BufferReader(pa.py_buffer(piece)), **options).to_pandas()
             del piece
+            if len(frame) != lines:
+                raise pa.ArrowInvalid("a record spans lines")
             frame.index = pd.RangeIndex(line, line + len(frame))
             line += len(frame)
             yield frame
 
 
 def cut_at_line_ends(handle):
-    """The rest of an open file in pieces of about BATCH_BYTES, each ending at a line end."""
-    rest = b""
-    while True:
-        data = rest + handle.read(BATCH_BYTES)
+    """The rest of an open file in pieces of about BATCH_BYTES, each ending at a line end (the
+    last one may lack it), as views of what was read: nothing is copied."""
+    size = BATCH_BYTES
+    while data := handle.read(size):
         more = bool(handle.peek(1))
-        if not data and not more:
-            return
         cut = data.rfind(b"\n") + 1 if more else len(data)
-        piece, rest = data[:cut], data[cut:]
-        if piece:  # else a record longer than a batch: read on
-            yield piece
+        if not cut:  # a record longer than a batch: read it whole
+            handle.seek(-len(data), os.SEEK_CUR)
+            size *= 2
+            continue
+        handle.seek(cut - len(data), os.SEEK_CUR)
+        size = BATCH_BYTES
+        yield memoryview(data)[:cut]
+
+
+def piece_lines(piece: memoryview) -> int:
+    """The lines of a piece cut by `cut_at_line_ends`, which should each hold one record.
+    Raises pyarrow.ArrowInvalid on a NUL byte, or on an odd number of quote marks: complete
+    records hold an even number (an escaped one is doubled), and an odd one is a cut inside a
+    quoted value, which pyarrow would read silently as a shorter value plus a bogus record.
+    numpy counts without holding the GIL, which the other table's checks need."""
+    import numpy as np
+    import pyarrow as pa
+
+    codes = np.frombuffer(piece, dtype=np.uint8)
+    if np.count_nonzero(codes == ord('"')) % 2:
+        raise pa.ArrowInvalid("a quoted value spans a batch boundary")
+    if not codes.all():
+        raise pa.ArrowInvalid("a NUL byte")
+    return int(np.count_nonzero(codes == ord("\n"))) + (0 if codes[-1] == ord("\n") else 1)

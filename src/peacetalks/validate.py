@@ -230,10 +230,8 @@ def check_in_batches(package: Package, resource, frames, files, texts, needed) -
     across batches, for the rules over the whole table. None (the caller then reads the table
     whole) when the file is small or not clean, or a record spans lines: its line numbers would
     need the csv module."""
-    from concurrent.futures import ThreadPoolExecutor
-
     from peacetalks.check_links import check_cycles, check_foreign_keys
-    from peacetalks.read_tables import BATCH_BYTES, count_lines, scan_header
+    from peacetalks.read_tables import BATCH_BYTES, scan_header
 
     path = package.root / resource.path
     try:
@@ -245,13 +243,10 @@ def check_in_batches(package: Package, resource, frames, files, texts, needed) -
     if header is None:
         return None
     own, file = resource.name, resource.path
-    # Lines are counted (and NUL bytes looked for) on the second core while the batches are checked.
-    with ThreadPoolExecutor(1) as pool:
-        lines = pool.submit(count_lines, path)
-        checked = check_batches(package, resource, header, frames, files, texts, needed)
-        if checked is None or lines.result() != checked[0] + 1:
-            return None  # damage, or a quoted newline: line numbers need the csv module
-    _, count, problems, text = checked
+    checked = check_batches(package, resource, header, frames, files, texts, needed)
+    if checked is None:
+        return None  # damage, or a quoted newline: line numbers need the csv module
+    count, problems, text = checked
     with WHOLE_TABLE_KEYS:
         key_problems, typed = check_keys(resource, text, file)
         problems += key_problems
@@ -266,7 +261,8 @@ def check_in_batches(package: Package, resource, frames, files, texts, needed) -
 
 
 def check_batches(package: Package, resource, header: list[str], frames, files, texts, needed) -> tuple | None:
-    """Every batch's own checks; returns the records read, the problems and the key columns (text)."""
+    """Every batch's own checks; returns the rows (blank lines aside), the problems and the key
+    columns (text). None when the file cannot be read in batches (`read_batches`)."""
     import pyarrow as pa
 
     from peacetalks.check_cells import check_cells
@@ -292,10 +288,9 @@ def check_batches(package: Package, resource, header: list[str], frames, files, 
     columns = [c for c in dict.fromkeys(header) if c in keys]
     problems: list[Problem] = []
     kept: list[pd.DataFrame] = []
-    rows = count = 0
+    count = 0
     try:
         for frame in read_batches(path, len(header)):
-            rows += len(frame)
             frame.columns = header
             frame, blank = drop_blank_rows(frame, file)
             problems += blank
@@ -310,7 +305,7 @@ def check_batches(package: Package, resource, header: list[str], frames, files, 
     except pa.ArrowInvalid:
         return None
     text = pd.concat(kept) if kept else pd.DataFrame(columns=columns, dtype="str")
-    return rows, count, problems, text
+    return count, problems, text
 
 
 def release_memory() -> None:
