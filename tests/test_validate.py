@@ -242,3 +242,28 @@ def test_descriptor_key_of_the_wrong_type_is_located_not_a_crash(package_dir):
     descriptor_path.write_text(json.dumps(descriptor, indent=2), encoding="utf-8")
     found = problems_of(package_dir)
     assert found == [("datapackage.json", line_of(descriptor_path, '"$schema"'), None, "descriptor")]
+
+
+@pytest.mark.parametrize("terminal", [True, False])
+def test_progress_goes_to_a_terminal_only(terminal, capsys, monkeypatch):
+    """A large package shows one line per table on stderr in a terminal, nothing otherwise; the
+    report (stdout) is the same either way."""
+    import peacetalks.validate
+
+    monkeypatch.setattr(peacetalks.validate.Progress, "MIN_BYTES", 1)  # the real package counts as large
+    monkeypatch.setattr("sys.stderr.isatty", lambda: terminal)
+    outcome = validate_package(ROOT)
+    err = capsys.readouterr().err
+    assert outcome.problems == []
+    if terminal:
+        lines = err.splitlines()
+        assert sorted(line.split(":")[0].strip() for line in lines) == sorted(f"checked data/{name}.csv" for name in outcome.tables)
+        assert all(f"{outcome.tables[line.split('data/')[1].split('.csv')[0]]:,} rows" in line for line in lines)
+    else:
+        assert err == ""
+
+
+def test_no_progress_for_a_small_package_even_in_a_terminal(capsys, monkeypatch):
+    monkeypatch.setattr("sys.stderr.isatty", lambda: True)
+    assert validate_package(ROOT).problems == []
+    assert capsys.readouterr().err == ""
