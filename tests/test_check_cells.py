@@ -6,20 +6,11 @@ from pathlib import Path
 
 import pytest
 
-import peacetalks.read_tables
-from conftest import rehash
-from test_broken_packages import rows_of, run_cli, set_cell
+from test_check_data import same_slip_in_three_batches
 
 
 def test_a_cell_problem_is_reported_in_every_batch_that_holds_it(package_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A large table is checked a batch at a time: a failing cell must be reported on every row
     holding it, in every batch, and nothing else."""
-    monkeypatch.setattr(peacetalks.read_tables, "BATCH_BYTES", 1_024)  # actors.csv: about ten batches
-    path = package_dir / "data/actors.csv"
-    ids = [row[0] for row in rows_of(path)[1:]]
-    bad_lines = [set_cell(path, actor, "role", "=HYPERLINK(1)") for actor in (ids[0], ids[len(ids) // 2], ids[-1])]
-    rehash(package_dir)
-    code, report, output = run_cli(package_dir, "--frictionless", "off")
-    assert code == 1
-    found = [(p["rule"], p["file"], p["line"], p["column"]) for p in report["problems"]]
-    assert found == [("formula", "data/actors.csv", line, "role") for line in bad_lines], output
+    lines, found = same_slip_in_three_batches(package_dir, monkeypatch, "role", "=HYPERLINK(1)")
+    assert found == [("formula", "data/actors.csv", line, "role", "=HYPERLINK(1)") for line in lines]
