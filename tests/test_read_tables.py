@@ -9,7 +9,7 @@ import pyarrow as pa
 import pytest
 
 import peacetalks.read_tables
-from peacetalks.read_tables import read_batches, read_with_pyarrow
+from peacetalks.read_tables import batch_bytes, read_batches, read_with_pyarrow, scan_header
 
 
 def batches_of(path: Path, width: int) -> list[tuple[int, list[str]]]:
@@ -57,3 +57,48 @@ def test_a_record_longer_than_a_batch_is_read_whole(tmp_path: Path, monkeypatch:
     path = tmp_path / "t.csv"
     path.write_bytes(b"a,b,c\n1,2,3\n" + b"x," + b"y" * 100 + b",z\n4,5,6")
     assert batches_of(path, 3) == [(2, ["1", "2", "3"]), (3, ["x", "y" * 100, "z"]), (4, ["4", "5", "6"])]
+
+
+def test_a_cut_inside_a_quoted_value_is_refused_even_beside_stray_quotes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A quote inside an unquoted cell is valid CSV; with one on each side of the cut, counting
+    # quote marks would pass the cut and pyarrow would read line 11's note as 'first line\n'.
+    rows = [b"id,note,tag\n", *(b"%d,filler,t\n" % i for i in range(2, 10))]
+    rows += [b'10,a 5" screen,t\n', b'11,t,"first line\n', b'second line, x, y"\n', b'13,a 7" tablet,t\n']
+    raw = b"".join(rows)
+    path = tmp_path / "t.csv"
+    path.write_bytes(raw)
+    monkeypatch.setattr(peacetalks.read_tables, "BATCH_BYTES", raw.index(b"second line") - len(rows[0]))
+    with pytest.raises(pa.ArrowInvalid, match="spans a batch boundary"):
+        batches_of(path, 3)
+
+
+def test_a_stray_quote_alone_is_read_in_batches(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(peacetalks.read_tables, "BATCH_BYTES", 40)
+    raw = b"a,b,c\n" + b"".join(b"%d,x,y\n" % n for n in range(20)) + b'20,a 5" screen,y\n' + b"21,x,y\n"
+    path = tmp_path / "t.csv"
+    path.write_bytes(raw)
+    got = batches_of(path, 3)
+    assert (22, ["20", 'a 5" screen', "y"]) in got and len(got) == 22
+
+
+def test_a_byte_order_mark_at_the_start_of_a_batch_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # pyarrow drops a BOM at the start of its input, and so would hide it in the cell it starts.
+    head = b"a,b,c\n" + b"1,2,3\n" * 4
+    path = tmp_path / "t.csv"
+    path.write_bytes(head + b"\xef\xbb\xbf4,5,6\n" + b"7,8,9\n")
+    monkeypatch.setattr(peacetalks.read_tables, "BATCH_BYTES", len(head) - len(b"a,b,c\n"))
+    with pytest.raises(pa.ArrowInvalid, match="byte-order mark"):
+        batches_of(path, 3)
+
+
+def test_a_header_with_a_nul_byte_is_left_to_the_whole_file_reader(tmp_path: Path) -> None:
+    path = tmp_path / "t.csv"
+    path.write_bytes(b"a,b,c\x00\n1,2,3\n")
+    assert scan_header(path) is None
+
+
+@pytest.mark.parametrize(("setting", "expected"), [("4096", 4096), ("0", 16 << 20), ("-5", 16 << 20), ("lots", 16 << 20)])
+def test_batch_size_setting(setting: str, expected: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    # 0 used to read no bytes at all: every batched table came out empty, with no problems.
+    monkeypatch.setenv("PEACETALKS_BATCH_BYTES", setting)
+    assert batch_bytes() == expected

@@ -267,3 +267,57 @@ def test_no_progress_for_a_small_package_even_in_a_terminal(capsys, monkeypatch)
     monkeypatch.setattr("sys.stderr.isatty", lambda: True)
     assert validate_package(ROOT).problems == []
     assert capsys.readouterr().err == ""
+
+
+def test_tables_whose_names_repeat_are_still_joined(tmp_path):
+    """Two resources named `a` (a descriptor problem): each is checked against the tables its own
+    foreign keys point at, and the problem is reported in its own file."""
+    fields = lambda *names: [{"name": n, "type": "string", "description": n} for n in names]  # noqa: E731
+    descriptor = {
+        "name": "dup",
+        "resources": [
+            {
+                "name": "a",
+                "path": "a1.csv",
+                "schema": {
+                    "fields": fields("id", "b_id"),
+                    "primaryKey": ["id"],
+                    "foreignKeys": [{"fields": ["b_id"], "reference": {"resource": "b", "fields": ["id"]}}],
+                },
+            },
+            {"name": "b", "path": "b.csv", "schema": {"fields": fields("id"), "primaryKey": ["id"]}},
+            {"name": "a", "path": "a2.csv", "schema": {"fields": fields("id"), "primaryKey": ["id"]}},
+        ],
+    }
+    (tmp_path / "datapackage.json").write_text(json.dumps(descriptor))
+    (tmp_path / "a1.csv").write_text("id,b_id\nx,nope\n")
+    (tmp_path / "b.csv").write_text("id\nz\n")
+    (tmp_path / "a2.csv").write_text("id\ny\n")
+    found = problems_of(tmp_path, frictionless="off")
+    assert ("a1.csv", 2, "b_id", "foreign-key") in found
+    assert any(rule == "duplicate-resource" for *_, rule in found)
+
+
+def test_without_sched_getaffinity(monkeypatch):
+    # Linux only: macOS and Windows have no os.sched_getaffinity.
+    monkeypatch.delattr("os.sched_getaffinity", raising=False)
+    assert validate_package(ROOT).problems == []
+
+
+def test_source_texts_read_in_batches_are_all_kept(package_dir, monkeypatch):
+    """A table of source texts checked in batches: the quotes that cite its first rows are still
+    looked up (each batch's texts used to replace the last ones)."""
+    import peacetalks.read_tables
+
+    sources = package_dir / "data/sources.csv"
+    header, first = sources.read_text(encoding="utf-8").splitlines()[:2]
+    copies = [first.replace("berlin_talks_article,", f"berlin_talks_article_{n},", 1) for n in range(1, 4)]
+    sources.write_text("\n".join([header, first, *copies]) + "\n", encoding="utf-8")
+    from test_broken_packages import rows_of, set_cell
+
+    actors = package_dir / "data/actors.csv"
+    line = set_cell(actors, rows_of(actors)[1][0], "quote", "NOT IN THE TEXT")  # cites berlin_talks_article
+    rehash(package_dir)
+    monkeypatch.setattr(peacetalks.read_tables, "BATCH_BYTES", len(first) + 2)  # about one source a batch
+    quotes = [p for p in validate_package(package_dir, frictionless="off").problems if p.rule == "quote-verbatim"]
+    assert [(p.file, p.line) for p in quotes] == [("data/actors.csv", line)]

@@ -25,9 +25,20 @@ from peacetalks.problems import Problem
 # by check_cells.py with its line, not as a parse failure.
 csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
 
+
 # A file larger than two batches is read and checked a batch at a time (validate.py), so memory
 # follows the batch, not the file. The variable lets the tests run every package in tiny batches.
-BATCH_BYTES = int(os.environ.get("PEACETALKS_BATCH_BYTES", 16 << 20))
+def batch_bytes(default: int = 16 << 20) -> int:
+    """PEACETALKS_BATCH_BYTES, or the default when it is unset or not a positive whole number
+    (0 would read no bytes at all, and every batched table as empty)."""
+    try:
+        value = int(os.environ.get("PEACETALKS_BATCH_BYTES", default))
+    except ValueError:
+        return default
+    return value if value > 0 else default
+
+
+BATCH_BYTES = batch_bytes()
 
 
 @dataclass
@@ -239,7 +250,7 @@ def scan_header(path: Path, block: int = 1 << 20) -> list[str] | None:
         return None
     end = data.find(b"\n") + 1
     head = data[:end]
-    if not end or head.count(b'"') % 2 or b"\r" in head[:-2] or not head.strip():
+    if not end or head.count(b'"') % 2 or b"\r" in head[:-2] or not head.strip() or b"\x00" in head:
         return None
     try:
         return read_header(head.decode("utf-8")) or None
@@ -252,8 +263,7 @@ def read_batches(path: Path, width: int):
     with the same options as `read_with_pyarrow`. The file is cut at line ends and each piece
     parsed on its own: pyarrow's streaming reader keeps several blocks in flight (about 350 MB of
     memory for 12 MB batches), and two tables are read at once. Raises pyarrow.ArrowInvalid when
-    the file cannot be read this way, and the caller then reads it whole: damage pyarrow finds,
-    a NUL byte (binary), or a record spanning lines (line numbers would need the csv module)."""
+    the file cannot be read this way, and the caller then reads it whole (`refuse_piece`)."""
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
@@ -263,10 +273,11 @@ def read_batches(path: Path, width: int):
         for piece in cut_at_line_ends(handle):
             lines = piece_lines(piece)
             options = text_only_options(width, block_size=len(piece) + 1, skip_rows=0, use_threads=False)
-            frame = pacsv.read_csv(pa.BufferReader(pa.py_buffer(piece)), **options).to_pandas()
+            table = pacsv.read_csv(pa.BufferReader(pa.py_buffer(piece)), **options)
             del piece
-            if len(frame) != lines:
-                raise pa.ArrowInvalid("a record spans lines")
+            refuse_piece(table, lines)
+            frame = table.to_pandas()
+            del table
             frame.index = pd.RangeIndex(line, line + len(frame))
             line += len(frame)
             yield frame
@@ -275,7 +286,7 @@ def read_batches(path: Path, width: int):
 def cut_at_line_ends(handle):
     """The rest of an open file in pieces of about BATCH_BYTES, each ending at a line end (the
     last one may lack it), as views of what was read: nothing is copied."""
-    size = BATCH_BYTES
+    size = max(BATCH_BYTES, 1)
     while data := handle.read(size):
         more = bool(handle.peek(1))
         cut = data.rfind(b"\n") + 1 if more else len(data)
@@ -284,22 +295,36 @@ def cut_at_line_ends(handle):
             size *= 2
             continue
         handle.seek(cut - len(data), os.SEEK_CUR)
-        size = BATCH_BYTES
+        size = max(BATCH_BYTES, 1)
         yield memoryview(data)[:cut]
 
 
 def piece_lines(piece: memoryview) -> int:
-    """The lines of a piece cut by `cut_at_line_ends`, which should each hold one record.
-    Raises pyarrow.ArrowInvalid on a NUL byte, or on an odd number of quote marks: complete
-    records hold an even number (an escaped one is doubled), and an odd one is a cut inside a
-    quoted value, which pyarrow would read silently as a shorter value plus a bogus record.
-    numpy counts without holding the GIL, which the other table's checks need."""
+    """The lines of a piece cut by `cut_at_line_ends`. Raises pyarrow.ArrowInvalid on a NUL byte
+    (binary: the whole-file reader reports it), and on a byte-order mark at the start of the piece,
+    which pyarrow would drop from the first cell. numpy counts without holding the GIL, which the
+    other table's checks need."""
     import numpy as np
     import pyarrow as pa
 
+    if bytes(piece[:3]) == b"\xef\xbb\xbf":
+        raise pa.ArrowInvalid("a byte-order mark at the start of a batch")
     codes = np.frombuffer(piece, dtype=np.uint8)
-    if np.count_nonzero(codes == ord('"')) % 2:
-        raise pa.ArrowInvalid("a quoted value spans a batch boundary")
     if not codes.all():
         raise pa.ArrowInvalid("a NUL byte")
     return int(np.count_nonzero(codes == ord("\n"))) + (0 if codes[-1] == ord("\n") else 1)
+
+
+def refuse_piece(table, lines: int) -> None:
+    """Raises pyarrow.ArrowInvalid when the records of a parsed piece are not one a line: a record
+    spanning lines (editor lines would no longer match), or a cut inside a quoted value. A piece
+    ends at a line end, so such a cut leaves that line end inside the last record's last cells,
+    which pyarrow reads silently as a shorter value (and the rest of the value, in the next
+    piece, as a record of its own). Counting quote marks cannot tell: a quote inside an unquoted
+    cell (`a 5" screen`) is valid CSV."""
+    import pyarrow as pa
+
+    if table.num_rows != lines:
+        raise pa.ArrowInvalid("a record spans lines")
+    if table.num_rows and any("\n" in (column[-1].as_py() or "") for column in table.columns):
+        raise pa.ArrowInvalid("a quoted value spans a batch boundary")
