@@ -147,14 +147,30 @@ def check_tables(package: Package, usable, problems: list[Problem]):
         problems += check_joins(package, package.resources, frames, files, texts)
         return files, counts
     needed = referenced_columns(usable)
-    for resource, (table_problems, _, count) in check_parents_first(
-        order, lambda resource, parents: check_one_table(package, resource, parents, files, texts, needed)
-    ):
+    # Names that repeat (a descriptor problem, reported) cannot tell tables apart: then one at a time.
+    schedule = check_parents_first if len(files) == len(usable) else check_in_order
+
+    def check(resource, parents):
+        files[resource.name] = resource.path  # the same path, unless the name repeats
+        return check_one_table(package, resource, parents, files, texts, needed)
+
+    for resource, (table_problems, _, count) in schedule(order, check):
         problems += table_problems
         if count is not None:
             counts[resource.name] = count
             progress.table(resource, count)
     return files, counts
+
+
+def check_in_order(order: list, check):
+    """`check_parents_first` one table at a time, for tables whose names repeat: each name means
+    the table last checked under it, and its file is the one problems are reported in."""
+    kept: dict[str, object] = {}
+    for resource in order:
+        parents = {fk["resource"] for fk in resource.foreign_keys} - {resource.name}
+        result = check(resource, {name: kept[name] for name in parents if kept.get(name) is not None})
+        kept[resource.name] = result[1]
+        yield resource, result
 
 
 def check_parents_first(order: list, check):
@@ -171,13 +187,16 @@ def check_parents_first(order: list, check):
     pending = list(order)
     kept: dict[str, object] = {}
     running: dict = {}
-    with ThreadPoolExecutor(max(1, min(2, len(os.sched_getaffinity(0))))) as pool:
+    with ThreadPoolExecutor(min(2, usable_cores())) as pool:
         while pending or running:
             for resource in list(pending):
                 if parents_of[resource.name] <= kept.keys():
                     parents = {name: kept[name] for name in parents_of[resource.name] if kept[name] is not None}
                     running[pool.submit(check, resource, parents)] = resource
                     pending.remove(resource)
+            if not running:
+                # Cannot happen for tables in `parents_first` order; never spin, whatever the input.
+                raise RuntimeError("no table can start: " + ", ".join(r.name for r in pending))
             finished, _ = wait(running, return_when=FIRST_COMPLETED)
             for future in finished:
                 resource = running.pop(future)
@@ -188,6 +207,13 @@ def check_parents_first(order: list, check):
                     if not waiting[parent]:
                         kept[parent] = None  # no table left that points at it
                 yield resource, result
+
+
+def usable_cores() -> int:
+    """The cores this process may run on (`sched_getaffinity` exists on Linux only)."""
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return max(1, os.cpu_count() or 1)
 
 
 def check_one_table(package: Package, resource, parents: dict, files, texts, needed) -> tuple:
@@ -358,7 +384,8 @@ def check_across_tables(package: Package, frames, files, texts: dict | None = No
     own_texts, text_problems = read_source_texts(package, frames, files)
     problems += text_problems
     if texts is not None:
-        texts.update(own_texts)
+        for name, by_id in own_texts.items():  # a table of source texts read in batches: all of them
+            texts.setdefault(name, {}).update(by_id)
         own_texts = texts
     problems += check_quotes(package, frames, files, own_texts)
     problems += check_codes(package, frames, files)
