@@ -78,15 +78,18 @@ def in_cycles(own: pd.Series, link: pd.Series) -> np.ndarray:
     a cycle, and the cycle's rows are exactly where the walks land; 2^k >= n steps
     take k rounds of pointer doubling.
     """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
     size = len(own)
     if size == 0:
         return np.zeros(0, dtype=bool)
-    own_values = own.astype("string").reset_index(drop=True)
-    last = ~own_values.duplicated(keep="last")
-    index = pd.Index(own_values[last])
-    target = index.get_indexer(link.astype("string").reset_index(drop=True))
-    position = np.flatnonzero(last.to_numpy())  # row of each unique own value
-    step = np.where(target >= 0, position[np.maximum(target, 0)], size)  # `size`: the walk ended
+    # Looked up in pyarrow (which releases the GIL for the other table's checks) among the rows in
+    # reverse, so that the first match found is the last row holding the value.
+    backwards = pa.array(own.astype("string"), type=pa.large_string()).take(pa.array(np.arange(size - 1, -1, -1)))
+    found = pc.index_in(pa.array(link.astype("string"), type=pa.large_string()), value_set=backwards)
+    found = pc.fill_null(found, -1).to_numpy(zero_copy_only=False)
+    step = np.where(found >= 0, size - 1 - found, size)  # `size`: the walk ended
     step = np.append(step, size)
     jump = step
     for _ in range(max(1, int(np.ceil(np.log2(size + 1))))):
