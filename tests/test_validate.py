@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import json
 
+import pandas as pd
 import pytest
 
 from conftest import ROOT, line_of, rehash, replace_in
-from peacetalks.validate import validate_package
+from peacetalks.read_package import read_package
+from peacetalks.validate import check_keys, key_codes, validate_package
 
 
 def problems_of(root, **options):
@@ -321,3 +323,29 @@ def test_source_texts_read_in_batches_are_all_kept(package_dir, monkeypatch):
     monkeypatch.setattr(peacetalks.read_tables, "BATCH_BYTES", len(first) + 2)  # about one source a batch
     quotes = [p for p in validate_package(package_dir, frictionless="off").problems if p.rule == "quote-verbatim"]
     assert [(p.file, p.line) for p in quotes] == [("data/actors.csv", line)]
+
+
+def key_text(rows: list[tuple], columns: list[str]) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=columns, index=range(2, 2 + len(rows))).astype("str")
+
+
+def test_whole_table_keys_report_each_repeat_on_its_own_line():
+    package, _ = read_package(ROOT)
+    resources = {r.name: r for r in package.resources}
+    actors = key_text([("a", ""), ("b", "a"), ("a", "b"), ("c", ""), ("b", "")], ["actor_id", "affiliated_with"])
+    found, typed = check_keys(resources["actors"], actors, "data/actors.csv")
+    assert [(p.line, p.column, p.rule, p.value) for p in found] == [
+        (4, "actor_id", "primary-key", "a"),
+        (6, "actor_id", "primary-key", "b"),
+    ]
+    assert typed["affiliated_with"].isna().tolist() == [True, False, False, True, True]
+    pairs = key_text([("m", "x"), ("m", "y"), ("n", "x"), ("m", "x")], ["meeting_id", "actor_id"])
+    found, _ = check_keys(resources["meeting_participants"], pairs, "data/meeting_participants.csv")
+    assert [(p.line, p.column, p.rule, p.value) for p in found] == [(5, "meeting_id, actor_id", "primary-key", "m, x")]
+
+
+def test_key_codes_equal_for_equal_values_and_missing_for_missing():
+    codes = key_codes(pd.Series(["b", None, "a", "b", None], index=[7, 8, 9, 10, 11], dtype="string"))
+    assert codes.index.tolist() == [7, 8, 9, 10, 11]
+    assert codes[7] == codes[10] and codes[7] != codes[9]
+    assert codes.isna().tolist() == [False, True, False, False, True]
