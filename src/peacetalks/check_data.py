@@ -238,9 +238,10 @@ def run_pandera(schema: pa.DataFrameSchema, typed: pd.DataFrame, *, keys: bool =
 
 def rows_only(schema: pa.DataFrameSchema, checked: list[str], keys: bool) -> pa.DataFrameSchema:
     """The schema without its value checks; when `keys` is False (a batch of a large table), also
-    without uniqueness, keys and dtypes. The whole table's key columns are checked with every
-    dtype (`check_keys`), and each batch's columns come from `convert_frame`, which reads the same
-    Table Schema: Pandera's dtype check costs about a millisecond a column on every batch."""
+    without uniqueness, keys and dtypes. Uniqueness and keys are checked once over the whole table
+    (`validate.check_keys`); a batch's columns come from `convert_frame`, which reads the same Table
+    Schema, and Pandera's dtype check costs about a millisecond a column on every batch. A table
+    read whole is checked with every dtype."""
     rows = schema.update_columns({name: {"checks": []} for name in checked}) if checked else schema
     if not keys:
         rows = rows.update_columns({name: {"unique": False, "dtype": None} for name in rows.columns})
