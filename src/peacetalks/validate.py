@@ -15,11 +15,13 @@ import sys
 import threading
 import time
 from dataclasses import dataclass, field
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from peacetalks.problems import Problem, unique_sorted
 from peacetalks.read_package import Package, read_package
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 # File damage after which frictionless is asked about the descriptor only.
 STRUCTURAL_RULES = {"ragged-row", "csv-syntax", "cell-too-long", "binary", "encoding", "bom", "blank-row"}
@@ -54,18 +56,20 @@ def validate_package(path=None, *, frictionless: str = "auto") -> Outcome:
 
 
 def run_checks(package: Package, problems: list[Problem], frictionless: str) -> Outcome:
-    from peacetalks.check_descriptor import check_descriptor
-    from peacetalks.check_integrity import check_integrity
-
-    descriptor_problems = check_descriptor(package)
-    problems = problems + descriptor_problems
-    broken = {p.file for p in problems if p.rule in BLOCKING_SCHEMA_RULES}
-    usable = [r for r in package.resources if r.schema_file not in broken]
-    # Hashing every file (hashlib releases the GIL) runs on the second core beside the table checks.
     from concurrent.futures import ThreadPoolExecutor
 
+    from peacetalks.check_integrity import check_integrity
+
+    # Hashing every file (hashlib releases the GIL) runs on the second core from the start: first
+    # beside the imports of pandas and Pandera (half a second with the other core idle), then
+    # beside the table checks.
     with ThreadPoolExecutor(1) as pool:
         integrity = pool.submit(check_integrity, package)
+        from peacetalks.check_descriptor import check_descriptor
+
+        problems = problems + check_descriptor(package)
+        broken = {p.file for p in problems if p.rule in BLOCKING_SCHEMA_RULES}
+        usable = [r for r in package.resources if r.schema_file not in broken]
         files, counts = check_tables(package, usable, problems)
         problems += integrity.result()
     if frictionless != "off" and not any(p.rule in BLOCKING_SCHEMA_RULES | {"unsafe-path", "descriptor"} for p in problems):
@@ -291,6 +295,7 @@ def check_in_batches(package: Package, resource, frames, files, texts, needed) -
 def check_batches(package: Package, resource, header: list[str], frames, files, texts, needed) -> tuple | None:
     """Every batch's own checks; returns the rows (blank lines aside), the problems and the key
     columns (text). None when the file cannot be read in batches (`read_batches`)."""
+    import pandas as pd
     import pyarrow as pa
 
     from peacetalks.check_cells import check_cells
@@ -354,6 +359,7 @@ def check_keys(resource, text: pd.DataFrame, file: str) -> tuple[list[Problem], 
     Pandera looks at each key column as numbers, one per distinct value (`key_codes`): equal values,
     equal numbers, so it finds the same rows. Its check on the text itself held about 1.5 GB more
     for 10 million ids (the memory peak of a large package)."""
+    import pandas as pd
     import pandera.pandas as pa
 
     from peacetalks.build_pandera import build_schema
@@ -379,6 +385,7 @@ def key_codes(column: pd.Series) -> pd.Series:
     """Each cell's rank among the column's distinct values (pyarrow sorts, and equal values share a
     rank), missing cells missing. Not a hash of the values: for 10 million distinct ids, pandas'
     `factorize` and pyarrow's dictionary encoding each held over 1 GB, the sort about 150 MB."""
+    import pandas as pd
     import pyarrow as pa
     import pyarrow.compute as pc
 
