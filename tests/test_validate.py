@@ -349,3 +349,90 @@ def test_key_codes_equal_for_equal_values_and_missing_for_missing():
     assert codes.index.tolist() == [7, 8, 9, 10, 11]
     assert codes[7] == codes[10] and codes[7] != codes[9]
     assert codes.isna().tolist() == [False, True, False, False, True]
+
+
+def fake_table(name: str, *parents: str):
+    from types import SimpleNamespace
+
+    return SimpleNamespace(name=name, foreign_keys=[{"resource": parent} for parent in parents])
+
+
+def run_schedule(order: list, check, text_tables: set[str]) -> tuple[list, BaseException | None]:
+    """`check_parents_first` in a thread of its own, so that a schedule that hangs fails the test."""
+    import threading
+
+    from peacetalks.validate import check_parents_first
+
+    results: list = []
+    error: list = []
+
+    def run():
+        try:
+            results.extend(resource.name for resource, _ in check_parents_first(order, check, text_tables))
+        except BaseException as caught:  # handed to the test, which asserts on it
+            error.append(caught)
+
+    runner = threading.Thread(target=run, daemon=True)
+    runner.start()
+    runner.join(timeout=30)
+    assert not runner.is_alive(), "the schedule hangs"
+    return results, (error[0] if error else None)
+
+
+def test_a_table_starts_its_batches_before_a_running_parent_is_done(monkeypatch):
+    """sources, then `a`; `b` points at both. `b` starts while `a` runs (a core would idle
+    otherwise) and gets `a`'s keys once `a` is done."""
+    import threading
+
+    monkeypatch.setattr("peacetalks.validate.usable_cores", lambda: 2)
+    b_started = threading.Event()
+    seen = {}
+
+    def check(resource, parents):
+        if resource.name == "a":
+            seen["a saw b start"] = b_started.wait(timeout=10)
+        if resource.name == "b":
+            b_started.set()
+            seen["b got"] = parents()
+        return [], f"keys of {resource.name}", 1
+
+    done, error = run_schedule([fake_table("sources"), fake_table("a", "sources"), fake_table("b", "sources", "a")], check, {"sources"})
+    assert error is None and done == ["sources", "a", "b"]
+    assert seen == {"a saw b start": True, "b got": {"sources": "keys of sources", "a": "keys of a"}}
+
+
+def test_a_table_waits_for_the_source_texts_its_quotes_need(monkeypatch):
+    import threading
+
+    monkeypatch.setattr("peacetalks.validate.usable_cores", lambda: 2)
+    b_started = threading.Event()
+    seen = {}
+
+    def check(resource, parents):
+        if resource.name == "sources":
+            seen["b started early"] = b_started.wait(timeout=0.5)
+        if resource.name == "b":
+            b_started.set()
+        return [], None, 1
+
+    done, error = run_schedule([fake_table("sources"), fake_table("b", "sources")], check, {"sources"})
+    assert error is None and done == ["sources", "b"]
+    assert seen == {"b started early": False}
+
+
+def test_a_parent_that_fails_does_not_leave_its_child_waiting(monkeypatch):
+    import threading
+
+    monkeypatch.setattr("peacetalks.validate.usable_cores", lambda: 2)
+    b_started = threading.Event()
+
+    def check(resource, parents):
+        if resource.name == "a":
+            b_started.wait(timeout=10)
+            raise ValueError("a broke")
+        b_started.set()
+        parents()
+        return [], None, 1
+
+    _, error = run_schedule([fake_table("sources"), fake_table("a", "sources"), fake_table("b", "sources", "a")], check, {"sources"})
+    assert isinstance(error, ValueError) and str(error) == "a broke"

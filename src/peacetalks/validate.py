@@ -131,9 +131,10 @@ class Progress:
 def check_tables(package: Package, usable, problems: list[Problem]):
     """Each table on its own, then the rules that join it to tables already checked. Only the
     key columns that other tables point at are kept, so memory follows the largest tables being
-    checked rather than the whole package. A table starts once every table its foreign keys point
-    at is done (the rows it joins against, and the source texts its quotes are looked up in), and
-    two tables that do not depend on each other are checked at once, one on each core."""
+    checked rather than the whole package. Two tables are checked at once, one on each core
+    (`check_parents_first`)."""
+    from peacetalks.check_sources import marked_field
+
     order = parents_first(usable)
     files = {resource.name: resource.path for resource in usable}
     counts: dict[str, int] = {}
@@ -151,14 +152,17 @@ def check_tables(package: Package, usable, problems: list[Problem]):
         problems += check_joins(package, package.resources, frames, files, texts)
         return files, counts
     needed = referenced_columns(usable)
-    # Names that repeat (a descriptor problem, reported) cannot tell tables apart: then one at a time.
-    schedule = check_parents_first if len(files) == len(usable) else check_in_order
 
     def check(resource, parents):
         files[resource.name] = resource.path  # the same path, unless the name repeats
         return check_one_table(package, resource, parents, files, texts, needed)
 
-    for resource, (table_problems, _, count) in schedule(order, check):
+    # Names that repeat (a descriptor problem, reported) cannot tell tables apart: then one at a time.
+    if len(files) == len(usable):
+        results = check_parents_first(order, check, {r.name for r in usable if marked_field(r, "sourceText")})
+    else:
+        results = check_in_order(order, check)
+    for resource, (table_problems, _, count) in results:
         problems += table_problems
         if count is not None:
             counts[resource.name] = count
@@ -172,40 +176,66 @@ def check_in_order(order: list, check):
     kept: dict[str, object] = {}
     for resource in order:
         parents = {fk["resource"] for fk in resource.foreign_keys} - {resource.name}
-        result = check(resource, {name: kept[name] for name in parents if kept.get(name) is not None})
+        result = check(resource, lambda parents=parents: {name: kept[name] for name in parents if kept.get(name) is not None})
         kept[resource.name] = result[1]
         yield resource, result
 
 
-def check_parents_first(order: list, check):
-    """Yield (resource, check(resource, parents)) for every table. `check` runs for a table once
-    every table its foreign keys point at is done, with `parents` mapping those tables to the key
-    columns their check kept (the second item it returned; kept until the last table pointing at
-    them is done). Independent tables run at once, as many as there are cores (at most two): the
-    checks spend much of their time in pyarrow, which releases the GIL."""
+def check_parents_first(order: list, check, text_tables: set[str]):
+    """Yield (resource, check(resource, parents)) for every table, two tables at a time (one per
+    core, at most two: the checks spend much of their time in pyarrow, which releases the GIL).
+
+    `parents()` waits until every table the table's foreign keys point at is done, and returns
+    the key columns their checks kept (the second item returned; kept until the last table
+    pointing at them is done). A table starts once its parents are done; or, when a core would
+    otherwise wait, once those of its parents that hold source texts (`text_tables`) are done:
+    its batches need the texts, and only its joins, at the end, need the other parents. Such a
+    table only waits for parents that are already running, so it never waits for a table that
+    cannot start."""
+    import threading
     from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 
     present = {r.name for r in order}
     parents_of = {r.name: ({fk["resource"] for fk in r.foreign_keys} & present) - {r.name} for r in order}
     waiting = {name: sum(name in parents for parents in parents_of.values()) for name in present}
+    finished_event = {name: threading.Event() for name in present}
     pending = list(order)
     kept: dict[str, object] = {}
     running: dict = {}
-    with ThreadPoolExecutor(min(2, usable_cores())) as pool:
+    workers = min(2, usable_cores())
+
+    def parents_of_table(name: str):
+        def parents() -> dict:
+            for parent in parents_of[name]:
+                finished_event[parent].wait()
+            return {parent: kept[parent] for parent in parents_of[name] if kept.get(parent) is not None}
+
+        return parents
+
+    def can_start(name: str, early: bool) -> bool:
+        if not early:
+            return parents_of[name] <= kept.keys()
+        started = kept.keys() | {r.name for r in running.values()}
+        return parents_of[name] & text_tables <= kept.keys() and parents_of[name] <= started
+
+    with ThreadPoolExecutor(workers) as pool:
         while pending or running:
-            for resource in list(pending):
-                if parents_of[resource.name] <= kept.keys():
-                    parents = {name: kept[name] for name in parents_of[resource.name] if kept[name] is not None}
-                    running[pool.submit(check, resource, parents)] = resource
-                    pending.remove(resource)
+            for early in (False, True):
+                for resource in list(pending):
+                    if len(running) < workers and can_start(resource.name, early):
+                        running[pool.submit(check, resource, parents_of_table(resource.name))] = resource
+                        pending.remove(resource)
             if not running:
                 # Cannot happen for tables in `parents_first` order; never spin, whatever the input.
                 raise RuntimeError("no table can start: " + ", ".join(r.name for r in pending))
             finished, _ = wait(running, return_when=FIRST_COMPLETED)
             for future in finished:
                 resource = running.pop(future)
-                result = future.result()
-                kept[resource.name] = result[1] if waiting[resource.name] else None
+                try:
+                    result = future.result()
+                    kept[resource.name] = result[1] if waiting[resource.name] else None
+                finally:
+                    finished_event[resource.name].set()  # a table waiting for it must never wait forever
                 for parent in parents_of[resource.name]:
                     waiting[parent] -= 1
                     if not waiting[parent]:
@@ -220,8 +250,9 @@ def usable_cores() -> int:
     return max(1, os.cpu_count() or 1)
 
 
-def check_one_table(package: Package, resource, parents: dict, files, texts, needed) -> tuple:
-    """One table's own checks and its joins to its parents (`parents`: their kept key columns).
+def check_one_table(package: Package, resource, parents, files, texts, needed) -> tuple:
+    """One table's own checks and its joins to its parents (`parents()`: their kept key columns,
+    once they are done).
     Returns its problems, the key columns kept for the tables that point at it, and its row
     count (None when it has no readable header)."""
     streamed = check_in_batches(package, resource, parents, files, texts, needed)
@@ -234,8 +265,9 @@ def check_one_table(package: Package, resource, parents: dict, files, texts, nee
     return table_problems, (typed[keep] if keep else None), count
 
 
-def check_whole_table(package: Package, resource, parents: dict | None, files, texts) -> tuple:
-    """A table read whole: its own checks and, when `parents` is given, its joins to them.
+def check_whole_table(package: Package, resource, parents, files, texts) -> tuple:
+    """A table read whole: its own checks and, when `parents` is given, its joins to them
+    (`parents()`: their kept key columns, once they are done).
     Returns its problems, the typed frame and its row count (both None when it has no header)."""
     from peacetalks.check_cells import check_cells
     from peacetalks.check_data import check_table
@@ -249,11 +281,11 @@ def check_whole_table(package: Package, resource, parents: dict | None, files, t
     problems += check_cells(table, resource, table_problems)
     del table
     if parents is not None:
-        problems += check_joins(package, [resource], {**parents, resource.name: typed}, files, texts)
+        problems += check_joins(package, [resource], {**parents(), resource.name: typed}, files, texts)
     return problems, typed, len(typed)
 
 
-def check_in_batches(package: Package, resource, frames, files, texts, needed) -> tuple | None:
+def check_in_batches(package: Package, resource, parents, files, texts, needed) -> tuple | None:
     """A large, clean table read and checked a batch at a time, with the same functions as a whole
     table: every rule but uniqueness, keys and self-links looks at one row (or one row and tables
     already read), so it gives the same problems batch by batch. Only the key columns are kept
@@ -273,10 +305,11 @@ def check_in_batches(package: Package, resource, frames, files, texts, needed) -
     if header is None:
         return None
     own, file = resource.name, resource.path
-    checked = check_batches(package, resource, header, frames, files, texts, needed)
+    checked = check_batches(package, resource, header, files, texts, needed)
     if checked is None:
         return None  # damage, or a quoted newline: line numbers need the csv module
     count, problems, text = checked
+    frames = parents()  # before the lock: a parent may still need it for its own keys
     with WHOLE_TABLE_KEYS:
         key_problems, typed = check_keys(resource, text, file)
         problems += key_problems
@@ -292,7 +325,7 @@ def check_in_batches(package: Package, resource, frames, files, texts, needed) -
     return problems, kept_keys, count
 
 
-def check_batches(package: Package, resource, header: list[str], frames, files, texts, needed) -> tuple | None:
+def check_batches(package: Package, resource, header: list[str], files, texts, needed) -> tuple | None:
     """Every batch's own checks; returns the rows (blank lines aside), the problems and the key
     columns (text). None when the file cannot be read in batches (`read_batches`)."""
     import pandas as pd
