@@ -36,6 +36,11 @@ BLOCKING_SCHEMA_RULES = {"schema", "enum-type", "json", "file-missing", "encodin
 # key columns (uniqueness, foreign keys, cycles) hold far more than a batch: one table at a time.
 WHOLE_TABLE_KEYS = threading.Lock()
 
+# Memory freed by batches is handed back to the system every few batches, not after each: the
+# next batch faults it all in again (about 0.4 s of CPU at 1M rows when done after every batch),
+# and a few batches' fragments add little to the peak (measured: 1M, 520-540 MB; 10M, 2.74 GB).
+RELEASE_EVERY = 3
+
 
 @dataclass
 class Outcome:
@@ -367,7 +372,8 @@ def check_batches(package: Package, resource, header: list[str], files, texts, n
             problems += check_joins(package, [per_batch], {own: typed}, files, texts)
             kept.append(frame.loc[:, ~frame.columns.duplicated()][columns])
             del table, typed, frame
-            release_memory()
+            if len(kept) % RELEASE_EVERY == 0:
+                release_memory()
     except pa.ArrowInvalid:
         return None
     text = pd.concat(kept) if kept else pd.DataFrame(columns=columns, dtype="str")
