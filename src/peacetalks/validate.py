@@ -38,7 +38,7 @@ WHOLE_TABLE_KEYS = threading.Lock()
 
 # Memory freed by batches is handed back to the system every few batches, not after each: the
 # next batch faults it all in again (about 0.4 s of CPU at 1M rows when done after every batch),
-# and a few batches' fragments add little to the peak (measured: 1M, 520-540 MB; 10M, 2.74 GB).
+# and a few batches' fragments add little to the peak (measured: 1M, 540 MB; 10M, 2,752 MB).
 RELEASE_EVERY = 3
 
 
