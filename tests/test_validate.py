@@ -6,6 +6,7 @@ not the integrity check) is what must catch it."""
 from __future__ import annotations
 
 import json
+import threading
 
 import pandas as pd
 import pytest
@@ -351,6 +352,12 @@ def test_key_codes_equal_for_equal_values_and_missing_for_missing():
     assert codes.isna().tolist() == [False, True, False, False, True]
 
 
+@pytest.fixture
+def two_cores(monkeypatch):
+    """The schedule as on a machine of two cores, whatever this one has."""
+    monkeypatch.setattr("peacetalks.validate.usable_cores", lambda: 2)
+
+
 def fake_table(name: str, *parents: str):
     from types import SimpleNamespace
 
@@ -359,8 +366,6 @@ def fake_table(name: str, *parents: str):
 
 def run_schedule(order: list, check, text_tables: set[str]) -> tuple[list, BaseException | None]:
     """`check_parents_first` in a thread of its own, so that a schedule that hangs fails the test."""
-    import threading
-
     from peacetalks.validate import check_parents_first
 
     results: list = []
@@ -379,12 +384,9 @@ def run_schedule(order: list, check, text_tables: set[str]) -> tuple[list, BaseE
     return results, (error[0] if error else None)
 
 
-def test_a_table_starts_its_batches_before_a_running_parent_is_done(monkeypatch):
+def test_a_table_starts_its_batches_before_a_running_parent_is_done(two_cores):
     """sources, then `a`; `b` points at both. `b` starts while `a` runs (a core would idle
     otherwise) and gets `a`'s keys once `a` is done."""
-    import threading
-
-    monkeypatch.setattr("peacetalks.validate.usable_cores", lambda: 2)
     b_started = threading.Event()
     seen = {}
 
@@ -401,10 +403,7 @@ def test_a_table_starts_its_batches_before_a_running_parent_is_done(monkeypatch)
     assert seen == {"a saw b start": True, "b got": {"sources": "keys of sources", "a": "keys of a"}}
 
 
-def test_a_table_waits_for_the_source_texts_its_quotes_need(monkeypatch):
-    import threading
-
-    monkeypatch.setattr("peacetalks.validate.usable_cores", lambda: 2)
+def test_a_table_waits_for_the_source_texts_its_quotes_need(two_cores):
     b_started = threading.Event()
     seen = {}
 
@@ -420,10 +419,7 @@ def test_a_table_waits_for_the_source_texts_its_quotes_need(monkeypatch):
     assert seen == {"b started early": False}
 
 
-def test_a_parent_that_fails_does_not_leave_its_child_waiting(monkeypatch):
-    import threading
-
-    monkeypatch.setattr("peacetalks.validate.usable_cores", lambda: 2)
+def test_a_parent_that_fails_does_not_leave_its_child_waiting(two_cores):
     b_started = threading.Event()
 
     def check(resource, parents):
