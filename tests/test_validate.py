@@ -432,3 +432,62 @@ def test_a_parent_that_fails_does_not_leave_its_child_waiting(two_cores):
 
     _, error = run_schedule([fake_table("sources"), fake_table("a", "sources"), fake_table("b", "sources", "a")], check, {"sources"})
     assert isinstance(error, ValueError) and str(error) == "a broke"
+
+
+INTERRUPTED_SCHEDULE = """
+import signal, threading, time
+from concurrent.futures import CancelledError
+from types import SimpleNamespace
+
+import peacetalks.validate as validate
+
+validate.usable_cores = lambda: 2
+b_waits, a_may_end = threading.Event(), threading.Event()
+
+def table(name, *parents):
+    return SimpleNamespace(name=name, foreign_keys=[{"resource": parent} for parent in parents])
+
+def check(resource, parents):
+    print("started", resource.name, flush=True)
+    if resource.name == "a":
+        a_may_end.wait(timeout=20)
+    if resource.name == "b":
+        b_waits.set()
+        try:
+            parents()
+        except CancelledError as stopped:
+            print("b was told:", stopped, flush=True)
+    return [], None, 1
+
+def press_ctrl_c():
+    b_waits.wait(timeout=20)
+    signal.raise_signal(signal.SIGINT)
+    time.sleep(0.5)
+    a_may_end.set()
+
+threading.Thread(target=press_ctrl_c, daemon=True).start()
+order = [table("sources"), table("a", "sources"), table("b", "sources", "a"), table("c", "a")]
+try:
+    for resource, _ in validate.check_parents_first(order, check, {"sources"}):
+        print("done", resource.name, flush=True)
+except KeyboardInterrupt:
+    print("interrupted", flush=True)
+"""
+
+
+def test_ctrl_c_while_a_table_waits_for_its_parent_stops_the_check():
+    """Ctrl-C reaches the schedule while `b`, started early, waits for `a`, still running: the
+    check stops once `a` ends, `b` is told it was stopped, and `c`, not yet started, never starts.
+    A real SIGINT, in a process of its own, so that a hang fails the test instead of holding it."""
+    import subprocess
+    import sys
+
+    run = subprocess.run([sys.executable, "-c", INTERRUPTED_SCHEDULE], capture_output=True, text=True, timeout=60)
+    assert run.stdout.splitlines() == [
+        "started sources",
+        "done sources",
+        "started a",
+        "started b",
+        "b was told: b: the check was stopped",
+        "interrupted",
+    ], run.stderr

@@ -198,12 +198,13 @@ def check_parents_first(order: list, check, text_tables: set[str]):
     table only waits for parents that are already running, so it never waits for a table that
     cannot start."""
     import threading
-    from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
+    from concurrent.futures import FIRST_COMPLETED, CancelledError, ThreadPoolExecutor, wait
 
     present = {r.name for r in order}
     parents_of = {r.name: ({fk["resource"] for fk in r.foreign_keys} & present) - {r.name} for r in order}
     waiting = {name: sum(name in parents for parents in parents_of.values()) for name in present}
     finished_event = {name: threading.Event() for name in present}
+    abandoned = threading.Event()
     pending = list(order)
     kept: dict[str, object] = {}
     running: dict = {}
@@ -213,6 +214,8 @@ def check_parents_first(order: list, check, text_tables: set[str]):
         def parents() -> dict:
             for parent in parents_of[name]:
                 finished_event[parent].wait()
+            if abandoned.is_set():
+                raise CancelledError(f"{name}: the check was stopped")
             return {parent: kept[parent] for parent in parents_of[name] if kept.get(parent) is not None}
 
         return parents
@@ -223,7 +226,7 @@ def check_parents_first(order: list, check, text_tables: set[str]):
         started = kept.keys() | {r.name for r in running.values()}
         return parents_of[name] & text_tables <= kept.keys() and parents_of[name] <= started
 
-    with ThreadPoolExecutor(workers) as pool:
+    def schedule(pool):
         while pending or running:
             for early in (False, True):
                 for resource in list(pending):
@@ -246,6 +249,19 @@ def check_parents_first(order: list, check, text_tables: set[str]):
                     if not waiting[parent]:
                         kept[parent] = None  # no table left that points at it
                 yield resource, result
+
+    with ThreadPoolExecutor(workers) as pool:
+        try:
+            yield from schedule(pool)
+        finally:
+            # Stopped early (Ctrl-C, or a caller that stops reading): the pool's shutdown waits for
+            # every running table, so none may be left waiting for a parent that will never be
+            # marked done, and tables not yet started never start.
+            for future in running:
+                future.cancel()
+            abandoned.set()
+            for event in finished_event.values():
+                event.set()
 
 
 def usable_cores() -> int:
