@@ -308,8 +308,8 @@ def check_whole_table(package: Package, resource, parents, files, texts) -> tupl
 
 def check_in_batches(package: Package, resource, parents, files, texts, needed) -> tuple | None:
     """A large, clean table read and checked a batch at a time, with the same functions as a whole
-    table: every rule but uniqueness, keys and self-links looks at one row (or one row and tables
-    already read), so it gives the same problems batch by batch. Only the key columns are kept
+    table: every rule but uniqueness, keys and self-links looks at one row (or one row and the
+    source texts its quotes come from), so it gives the same problems batch by batch. Only the key columns are kept
     across batches, for the rules over the whole table. None (the caller then reads the table
     whole) when the file is small or not clean, or a record spans lines: its line numbers would
     need the csv module."""
@@ -330,6 +330,7 @@ def check_in_batches(package: Package, resource, parents, files, texts, needed) 
     if checked is None:
         return None  # damage, or a quoted newline: line numbers need the csv module
     count, problems, text = checked
+    del checked  # it holds the text too, which `del text` below must free
     frames = parents()  # before the lock: a parent may still need it for its own keys
     with WHOLE_TABLE_KEYS:
         key_problems, typed = check_keys(resource, text, file)
@@ -397,7 +398,7 @@ def check_batches(package: Package, resource, header: list[str], files, texts, n
 
 
 def release_memory() -> None:
-    """Hand memory freed by the last batch back to the system: pyarrow's allocator and glibc's
+    """Hand memory freed since the last call back to the system: pyarrow's allocator and glibc's
     keep freed blocks for reuse, and the peak would then grow with every batch's fragments."""
     import pyarrow as pa
 
@@ -412,8 +413,8 @@ def check_keys(resource, text: pd.DataFrame, file: str) -> tuple[list[Problem], 
     """Uniqueness and the primary key over the key columns of a whole table (Pandera, the same schema
     built from the Table Schema, every other check left to the batches); and the typed key columns.
     Pandera looks at each key column as numbers, one per distinct value (`key_codes`): equal values,
-    equal numbers, so it finds the same rows. Its check on the text itself held about 1.5 GB more
-    for 10 million ids (the memory peak of a large package)."""
+    equal numbers, so it finds the same rows. Its check on the typed key columns themselves held
+    about 1.5 GB more for 10 million ids (the memory peak of a large package)."""
     import pandas as pd
     import pandera.pandas as pa
 
