@@ -434,6 +434,25 @@ def test_a_parent_that_fails_does_not_leave_its_child_waiting(two_cores):
     assert isinstance(error, ValueError) and str(error) == "a broke"
 
 
+def test_a_table_never_starts_early_for_a_parent_that_has_not_started(two_cores):
+    """While `texts` runs, a core is free, but `p` needs the texts and `b` needs `p`: `b` would
+    only hold the core waiting for a table that cannot start yet, so neither starts."""
+    b_started = threading.Event()
+    seen = {}
+
+    def check(resource, parents):
+        if resource.name == "texts":
+            seen["b started while texts ran"] = b_started.wait(timeout=0.5)
+        if resource.name == "b":
+            b_started.set()
+            seen["b got"] = parents()
+        return [], f"keys of {resource.name}", 1
+
+    done, error = run_schedule([fake_table("texts"), fake_table("p", "texts"), fake_table("b", "p")], check, {"texts"})
+    assert error is None and done == ["texts", "p", "b"]
+    assert seen == {"b started while texts ran": False, "b got": {"p": "keys of p"}}
+
+
 INTERRUPTED_SCHEDULE = """
 import signal, threading, time
 from concurrent.futures import CancelledError
