@@ -345,6 +345,39 @@ def test_whole_table_keys_report_each_repeat_on_its_own_line():
     assert [(p.line, p.column, p.rule, p.value) for p in found] == [(5, "meeting_id, actor_id", "primary-key", "m, x")]
 
 
+
+@pytest.mark.parametrize("batch_bytes", [None, 16], ids=["whole table", "in batches"])
+def test_a_unique_column_reports_each_repeat_not_the_first_row(tmp_path, monkeypatch, batch_bytes):
+    """`unique` on a column that is not the primary key: the line that repeats a value, never the
+    one it repeats ("the value appears on an earlier line"); empty cells repeat nothing."""
+    import peacetalks.read_tables
+
+    descriptor = {
+        "name": "uniq",
+        "resources": [
+            {
+                "name": "t",
+                "path": "t.csv",
+                "schema": {
+                    "fields": [
+                        {"name": "id", "type": "string", "description": "id"},
+                        {"name": "label", "type": "string", "description": "label", "constraints": {"unique": True}},
+                    ],
+                    "primaryKey": ["id"],
+                },
+            }
+        ],
+    }
+    (tmp_path / "datapackage.json").write_text(json.dumps(descriptor))
+    (tmp_path / "t.csv").write_text("id,label\na,X\nb,Y\nc,X\nd,\ne,\nf,X\n")
+    if batch_bytes:
+        monkeypatch.setattr(peacetalks.read_tables, "BATCH_BYTES", batch_bytes)
+    found = [p for p in validate_package(tmp_path, frictionless="off").problems if p.file == "t.csv"]
+    assert [(p.file, p.line, p.column, p.rule, p.value) for p in found] == [
+        ("t.csv", 4, "label", "unique", "X"),
+        ("t.csv", 7, "label", "unique", "X"),
+    ]
+
 def test_key_codes_equal_for_equal_values_and_missing_for_missing():
     codes = key_codes(pd.Series(["b", None, "a", "b", None], index=[7, 8, 9, 10, 11], dtype="string"))
     assert codes.index.tolist() == [7, 8, 9, 10, 11]

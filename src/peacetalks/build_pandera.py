@@ -54,6 +54,7 @@ def build_schema(table_schema: dict, name: str, present: list[str] | None = None
             checks=field_checks(field),
             nullable=not required,
             unique=bool(constraints.get("unique")) and primary_key != [column],
+            report_duplicates="exclude_first",  # the first row holding a value is not a repeat
             required=True,
             name=column,
         )
