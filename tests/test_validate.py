@@ -345,7 +345,6 @@ def test_whole_table_keys_report_each_repeat_on_its_own_line():
     assert [(p.line, p.column, p.rule, p.value) for p in found] == [(5, "meeting_id, actor_id", "primary-key", "m, x")]
 
 
-
 @pytest.mark.parametrize("batch_bytes", [None, 16], ids=["whole table", "in batches"])
 def test_a_unique_column_reports_each_repeat_not_the_first_row(tmp_path, monkeypatch, batch_bytes):
     """`unique` on a column that is not the primary key: the line that repeats a value, never the
@@ -377,6 +376,7 @@ def test_a_unique_column_reports_each_repeat_not_the_first_row(tmp_path, monkeyp
         ("t.csv", 4, "label", "unique", "X"),
         ("t.csv", 7, "label", "unique", "X"),
     ]
+
 
 def test_key_codes_equal_for_equal_values_and_missing_for_missing():
     codes = key_codes(pd.Series(["b", None, "a", "b", None], index=[7, 8, 9, 10, 11], dtype="string"))
