@@ -36,6 +36,9 @@ BLOCKING_SCHEMA_RULES = {"schema", "enum-type", "json", "file-missing", "encodin
 # key columns (uniqueness, foreign keys, cycles) hold far more than a batch: one table at a time.
 WHOLE_TABLE_KEYS = threading.Lock()
 
+# For a check that cannot be stopped early (one table at a time, in the main thread).
+NEVER = threading.Event()
+
 # Memory freed by batches is handed back to the system every few batches, not after each: the
 # next batch faults it all in again (about 0.4 s of CPU at 1M rows when done after every batch),
 # and a few batches' fragments add little to the peak (measured: 1M, 540 MB; 10M, 2,752 MB).
@@ -158,9 +161,9 @@ def check_tables(package: Package, usable, problems: list[Problem]):
         return files, counts
     needed = referenced_columns(usable)
 
-    def check(resource, parents):
+    def check(resource, parents, stopped):
         files[resource.name] = resource.path  # the same path, unless the name repeats
-        return check_one_table(package, resource, parents, files, texts, needed)
+        return check_one_table(package, resource, parents, files, texts, needed, stopped)
 
     # Names that repeat (a descriptor problem, reported) cannot tell tables apart: then one at a time.
     if len(files) == len(usable):
@@ -181,13 +184,13 @@ def check_in_order(order: list, check):
     kept: dict[str, object] = {}
     for resource in order:
         parents = {fk["resource"] for fk in resource.foreign_keys} - {resource.name}
-        result = check(resource, lambda parents=parents: {name: kept[name] for name in parents if kept.get(name) is not None})
+        result = check(resource, lambda parents=parents: {name: kept[name] for name in parents if kept.get(name) is not None}, NEVER)
         kept[resource.name] = result[1]
         yield resource, result
 
 
 def check_parents_first(order: list, check, text_tables: set[str]):
-    """Yield (resource, check(resource, parents)) for every table, two tables at a time (one per
+    """Yield (resource, check(resource, parents, stopped)) for every table, two tables at a time (one per
     core, at most two: the checks spend much of their time in pyarrow, which releases the GIL).
 
     `parents()` waits until every table the table's foreign keys point at is done, and returns
@@ -196,7 +199,8 @@ def check_parents_first(order: list, check, text_tables: set[str]):
     otherwise wait, once those of its parents that hold source texts (`text_tables`) are done:
     its batches need the texts, and only its joins, at the end, need the other parents. Such a
     table only waits for parents that are already running, so it never waits for a table that
-    cannot start."""
+    cannot start. `stopped` (a threading.Event) is set when the schedule is stopped early (Ctrl-C):
+    a running table then stops at its next batch rather than at its end."""
     import threading
     from concurrent.futures import FIRST_COMPLETED, CancelledError, ThreadPoolExecutor, wait
 
@@ -204,7 +208,7 @@ def check_parents_first(order: list, check, text_tables: set[str]):
     parents_of = {r.name: ({fk["resource"] for fk in r.foreign_keys} & present) - {r.name} for r in order}
     waiting = {name: sum(name in parents for parents in parents_of.values()) for name in present}
     finished_event = {name: threading.Event() for name in present}
-    abandoned = threading.Event()
+    stopped = threading.Event()
     pending = list(order)
     kept: dict[str, object] = {}
     running: dict = {}
@@ -214,7 +218,7 @@ def check_parents_first(order: list, check, text_tables: set[str]):
         def parents() -> dict:
             for parent in parents_of[name]:
                 finished_event[parent].wait()
-            if abandoned.is_set():
+            if stopped.is_set():
                 raise CancelledError(f"{name}: the check was stopped")
             return {parent: kept[parent] for parent in parents_of[name] if kept.get(parent) is not None}
 
@@ -231,7 +235,7 @@ def check_parents_first(order: list, check, text_tables: set[str]):
             for early in (False, True):
                 for resource in list(pending):
                     if len(running) < workers and can_start(resource.name, early):
-                        running[pool.submit(check, resource, parents_of_table(resource.name))] = resource
+                        running[pool.submit(check, resource, parents_of_table(resource.name), stopped)] = resource
                         pending.remove(resource)
             if not running:
                 # Cannot happen for tables in `parents_first` order; never spin, whatever the input.
@@ -259,7 +263,7 @@ def check_parents_first(order: list, check, text_tables: set[str]):
             # marked done, and tables not yet started never start.
             for future in running:
                 future.cancel()
-            abandoned.set()
+            stopped.set()
             for event in finished_event.values():
                 event.set()
 
@@ -271,12 +275,12 @@ def usable_cores() -> int:
     return max(1, os.cpu_count() or 1)
 
 
-def check_one_table(package: Package, resource, parents, files, texts, needed) -> tuple:
+def check_one_table(package: Package, resource, parents, files, texts, needed, stopped) -> tuple:
     """One table's own checks and its joins to its parents (`parents()`: their kept key columns,
     once they are done).
     Returns its problems, the key columns kept for the tables that point at it, and its row
     count (None when it has no readable header)."""
-    streamed = check_in_batches(package, resource, parents, files, texts, needed)
+    streamed = check_in_batches(package, resource, parents, files, texts, needed, stopped)
     if streamed is not None:
         return streamed
     table_problems, typed, count = check_whole_table(package, resource, parents, files, texts)
@@ -306,7 +310,7 @@ def check_whole_table(package: Package, resource, parents, files, texts) -> tupl
     return problems, typed, len(typed)
 
 
-def check_in_batches(package: Package, resource, parents, files, texts, needed) -> tuple | None:
+def check_in_batches(package: Package, resource, parents, files, texts, needed, stopped) -> tuple | None:
     """A large, clean table read and checked a batch at a time, with the same functions as a whole
     table: every rule but uniqueness, keys and self-links looks at one row (or one row and the
     source texts its quotes come from), so it gives the same problems batch by batch. Only the key columns are kept
@@ -326,7 +330,7 @@ def check_in_batches(package: Package, resource, parents, files, texts, needed) 
     if header is None:
         return None
     own, file = resource.name, resource.path
-    checked = check_batches(package, resource, header, files, texts, needed)
+    checked = check_batches(package, resource, header, files, texts, needed, stopped)
     if checked is None:
         return None  # damage, or a quoted newline: line numbers need the csv module
     count, problems, text = checked
@@ -347,9 +351,12 @@ def check_in_batches(package: Package, resource, parents, files, texts, needed) 
     return problems, kept_keys, count
 
 
-def check_batches(package: Package, resource, header: list[str], files, texts, needed) -> tuple | None:
+def check_batches(package: Package, resource, header: list[str], files, texts, needed, stopped) -> tuple | None:
     """Every batch's own checks; returns the rows (blank lines aside), the problems and the key
-    columns (text). None when the file cannot be read in batches (`read_batches`)."""
+    columns (text). None when the file cannot be read in batches (`read_batches`); CancelledError
+    at the next batch once `stopped` is set."""
+    from concurrent.futures import CancelledError
+
     import pandas as pd
     import pyarrow as pa
 
@@ -379,6 +386,8 @@ def check_batches(package: Package, resource, header: list[str], files, texts, n
     count = 0
     try:
         for frame in read_batches(path, len(header)):
+            if stopped.is_set():
+                raise CancelledError(f"{own}: the check was stopped")
             frame.columns = header
             frame, blank = drop_blank_rows(frame, file)
             problems += blank
