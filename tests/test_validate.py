@@ -417,39 +417,48 @@ def run_schedule(order: list, check, text_tables: set[str]) -> tuple[list, BaseE
     return results, (error[0] if error else None)
 
 
-def test_a_table_starts_its_batches_before_a_running_parent_is_done(two_cores):
-    """sources, then `a`; `b` points at both. `b` starts while `a` runs (a core would idle
-    otherwise) and gets `a`'s keys once `a` is done."""
+def watch_b(order: list, text_tables: set[str], running: str, timeout: float) -> tuple[list, dict]:
+    """Run the schedule; while `running` runs it waits up to `timeout` for table `b` to start.
+    Returns the tables in the order they are done, whether `b` started meanwhile and what `b`'s
+    `parents()` returned."""
     b_started = threading.Event()
     seen = {}
 
     def check(resource, parents, stopped):
-        if resource.name == "a":
-            seen["a saw b start"] = b_started.wait(timeout=10)
+        if resource.name == running:
+            seen["b started meanwhile"] = b_started.wait(timeout=timeout)
         if resource.name == "b":
             b_started.set()
             seen["b got"] = parents()
         return [], f"keys of {resource.name}", 1
 
-    done, error = run_schedule([fake_table("sources"), fake_table("a", "sources"), fake_table("b", "sources", "a")], check, {"sources"})
-    assert error is None and done == ["sources", "a", "b"]
-    assert seen == {"a saw b start": True, "b got": {"sources": "keys of sources", "a": "keys of a"}}
+    done, error = run_schedule(order, check, text_tables)
+    assert error is None
+    return done, seen
+
+
+def test_a_table_starts_its_batches_before_a_running_parent_is_done(two_cores):
+    """sources, then `a`; `b` points at both. `b` starts while `a` runs (a core would idle
+    otherwise) and gets `a`'s keys once `a` is done."""
+    order = [fake_table("sources"), fake_table("a", "sources"), fake_table("b", "sources", "a")]
+    done, seen = watch_b(order, {"sources"}, running="a", timeout=10)
+    assert done == ["sources", "a", "b"]
+    assert seen == {"b started meanwhile": True, "b got": {"sources": "keys of sources", "a": "keys of a"}}
 
 
 def test_a_table_waits_for_the_source_texts_its_quotes_need(two_cores):
-    b_started = threading.Event()
-    seen = {}
+    done, seen = watch_b([fake_table("sources"), fake_table("b", "sources")], {"sources"}, running="sources", timeout=0.5)
+    assert done == ["sources", "b"]
+    assert seen == {"b started meanwhile": False, "b got": {"sources": "keys of sources"}}
 
-    def check(resource, parents, stopped):
-        if resource.name == "sources":
-            seen["b started early"] = b_started.wait(timeout=0.5)
-        if resource.name == "b":
-            b_started.set()
-        return [], None, 1
 
-    done, error = run_schedule([fake_table("sources"), fake_table("b", "sources")], check, {"sources"})
-    assert error is None and done == ["sources", "b"]
-    assert seen == {"b started early": False}
+def test_a_table_never_starts_early_for_a_parent_that_has_not_started(two_cores):
+    """While `texts` runs, a core is free, but `p` needs the texts and `b` needs `p`: `b` would
+    only hold the core waiting for a table that cannot start yet, so neither starts."""
+    order = [fake_table("texts"), fake_table("p", "texts"), fake_table("b", "p")]
+    done, seen = watch_b(order, {"texts"}, running="texts", timeout=0.5)
+    assert done == ["texts", "p", "b"]
+    assert seen == {"b started meanwhile": False, "b got": {"p": "keys of p"}}
 
 
 def test_a_parent_that_fails_does_not_leave_its_child_waiting(two_cores):
@@ -465,25 +474,6 @@ def test_a_parent_that_fails_does_not_leave_its_child_waiting(two_cores):
 
     _, error = run_schedule([fake_table("sources"), fake_table("a", "sources"), fake_table("b", "sources", "a")], check, {"sources"})
     assert isinstance(error, ValueError) and str(error) == "a broke"
-
-
-def test_a_table_never_starts_early_for_a_parent_that_has_not_started(two_cores):
-    """While `texts` runs, a core is free, but `p` needs the texts and `b` needs `p`: `b` would
-    only hold the core waiting for a table that cannot start yet, so neither starts."""
-    b_started = threading.Event()
-    seen = {}
-
-    def check(resource, parents, stopped):
-        if resource.name == "texts":
-            seen["b started while texts ran"] = b_started.wait(timeout=0.5)
-        if resource.name == "b":
-            b_started.set()
-            seen["b got"] = parents()
-        return [], f"keys of {resource.name}", 1
-
-    done, error = run_schedule([fake_table("texts"), fake_table("p", "texts"), fake_table("b", "p")], check, {"texts"})
-    assert error is None and done == ["texts", "p", "b"]
-    assert seen == {"b started while texts ran": False, "b got": {"p": "keys of p"}}
 
 
 INTERRUPTED_SCHEDULE = """
