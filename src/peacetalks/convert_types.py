@@ -27,6 +27,10 @@ PANDAS_DTYPES = {
 }
 
 
+# Table Schema types read from text by `convert_column`; every other type is kept as text.
+NOT_TEXT = {"integer", "year", "number", "boolean", "date", "datetime"}
+
+
 def enum_values(field: dict) -> list | None:
     constraints = field.get("constraints")
     if isinstance(constraints, dict) and isinstance(constraints.get("enum"), list):
@@ -40,10 +44,7 @@ def encode(values: pd.Series) -> tuple[np.ndarray | None, pd.Series]:
     `on_rows` gives the same rows as the check run on every cell, at the cost of one hash pass.
     A column whose values barely repeat (ids) gains nothing: codes are then None and the values
     are the column itself, missing cells included."""
-    size = len(values)
-    sample = values.iloc[: min(size, 20_000)]
-    if size > 50_000 and sample.nunique() > len(sample) // 4:
-        return None, values.reset_index(drop=True)
+    size, sample = len(values), 2_000
     dtype = values.dtype
     if isinstance(dtype, pd.StringDtype) and getattr(dtype, "storage", None) == "pyarrow":
         import pyarrow as pa
@@ -52,9 +53,13 @@ def encode(values: pd.Series) -> tuple[np.ndarray | None, pd.Series]:
         arrow = pa.array(values, from_pandas=True)
         if isinstance(arrow, pa.ChunkedArray):
             arrow = arrow.combine_chunks() if arrow.num_chunks != 1 else arrow.chunk(0)
+        if size > 5 * sample and pc.count_distinct(arrow.slice(0, sample)).as_py() > sample // 4:
+            return None, values.reset_index(drop=True)
         encoded = pc.dictionary_encode(arrow)
         codes = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
         return codes, pd.Series(encoded.dictionary.to_pandas(types_mapper=lambda _: dtype), dtype=dtype)
+    if size > 5 * sample and values.iloc[:sample].nunique() > sample // 4:
+        return None, values.reset_index(drop=True)
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
     return codes.astype(np.int64, copy=False), pd.Series(uniques, dtype=dtype)
 
@@ -73,6 +78,8 @@ def missing_values(schema: dict) -> list[str]:
 def convert_column(text: pd.Series, field: dict, missing: list[str]) -> tuple[pd.Series, pd.Series]:
     """The typed column, and a boolean mask of cells that were present but unreadable."""
     kind = field.get("type", "string")
+    if kind not in NOT_TEXT:
+        return text_column(text, missing), pd.Series(False, index=text.index)
     present = (text != "") & text.notna() if missing == [""] else ~text.isin(missing) & text.notna()
     cells = text.where(present)
     if kind == "integer" or kind == "year":
@@ -96,7 +103,24 @@ def convert_column(text: pd.Series, field: dict, missing: list[str]) -> tuple[pd
     if kind == "datetime":
         typed = pd.to_datetime(cells, format="ISO8601", errors="coerce", utc=True).astype("datetime64[s, UTC]")
         return typed, present & typed.isna()
-    return cells.astype("string"), pd.Series(False, index=text.index)
+    raise AssertionError(kind)  # every kind in NOT_TEXT is handled above
+
+
+def text_column(text: pd.Series, missing: list[str]) -> pd.Series:
+    """A text column with its missing values as missing cells, done in pyarrow on the column's
+    arrow array: the same result as pandas' `where(...).astype("string")`, at about a quarter of
+    the time, and with the GIL released, which the other table's checks need."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if not isinstance(text.dtype, pd.StringDtype):
+        text = text.astype("string")
+    arrow = pa.array(text, from_pandas=True)
+    blank = pc.is_in(arrow, value_set=pa.array(missing, type=arrow.type)) if missing != [""] else pc.equal(arrow, "")
+    blank = pc.fill_null(blank, True)
+    # A column with no missing cell (ids, required columns) is the text itself: no copy of it.
+    typed = pc.if_else(blank, pa.scalar(None, arrow.type), arrow) if pc.any(blank).as_py() else arrow
+    return pd.Series(pd.arrays.ArrowStringArray(typed), index=text.index, name=text.name)
 
 
 def convert_frame(frame: pd.DataFrame, schema: dict, file: str, *, categorical: bool = False) -> tuple[pd.DataFrame, list[Problem]]:

@@ -1,0 +1,40 @@
+"""Text columns typed in pyarrow (convert_types.text_column) and the distinct-value encoding."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pyarrow as pa
+
+from peacetalks.convert_types import convert_column, encode
+
+
+def test_the_schemas_missing_values_become_missing_cells_and_nothing_else() -> None:
+    text = pd.Series(["a", "", "n/a", "NA", " ", None], index=[2, 3, 4, 5, 6, 7], dtype="str")
+    typed, bad = convert_column(text, {"name": "x", "type": "string"}, ["", "n/a"])
+    assert typed.dtype == "string"
+    assert typed.index.tolist() == [2, 3, 4, 5, 6, 7]
+    assert typed.tolist() == ["a", pd.NA, pd.NA, "NA", " ", pd.NA]
+    assert not bad.any()
+
+
+def test_a_column_with_no_missing_cell_is_the_text_itself() -> None:
+    text = pd.Series(["a", "b"], dtype="str")
+    typed, _ = convert_column(text, {"name": "x"}, [""])
+    assert typed.tolist() == ["a", "b"]
+    # No copy: the typed column holds the very buffers pyarrow read.
+    assert pa.array(typed).buffers()[2].address == pa.array(text).buffers()[2].address
+
+
+def test_no_missing_values_keeps_every_cell() -> None:
+    typed, _ = convert_column(pd.Series(["", "a"], dtype="str"), {"name": "x"}, [])
+    assert typed.tolist() == ["", "a"]
+
+
+def test_a_column_of_distinct_values_is_not_encoded_and_a_repeating_one_is() -> None:
+    ids = pd.Series([f"id_{i}" for i in range(12_000)], dtype="string")
+    codes, values = encode(ids)
+    assert codes is None and values.equals(ids)
+    kinds = pd.Series(["a", "b", None] * 4_000, dtype="string")
+    codes, values = encode(kinds)
+    assert values.tolist() == ["a", "b"]
+    assert codes[:3].tolist() == [0, 1, -1]
