@@ -4,10 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 import peacetalks.read_tables
-from conftest import rehash
+from conftest import ROOT, rehash
+from peacetalks.check_data import check_table
+from peacetalks.convert_types import encode
+from peacetalks.read_package import Resource, read_package
+from peacetalks.read_tables import RawTable
 from test_broken_packages import rows_of, run_cli, set_cell
 
 
@@ -29,3 +34,39 @@ def test_a_bad_value_is_reported_in_every_batch_that_holds_it(package_dir: Path,
     that holds it, in every batch, and nothing else."""
     lines, found = same_slip_in_three_batches(package_dir, monkeypatch, "actor_type", "country")
     assert found == [("enum", "data/actors.csv", line, "actor_type", "country") for line in lines]
+
+
+def actors_table(rows: int, slips: dict[tuple[int, str], str]) -> tuple[RawTable, Resource]:
+    """A clean actors table of `rows` rows with distinct ids, then `slips` ({(line, column): value})."""
+    package, problems = read_package(ROOT)
+    assert package is not None, problems
+    resource = next(r for r in package.resources if r.name == "actors")
+    cells = {name: [""] * rows for name in resource.field_names}
+    cells["actor_id"] = [f"actor_{i}" for i in range(rows)]
+    cells["name"] = ["An actor"] * rows
+    cells["actor_type"] = ["state", "person"] * (rows // 2)
+    cells["affiliated_with"] = ["actor_1", "actor_2", ""] * (rows // 3)
+    cells["source_id"] = ["berlin_talks_article"] * rows
+    cells["quote"] = ["peace talks"] * rows
+    frame = pd.DataFrame(cells, index=pd.RangeIndex(2, rows + 2), dtype="str")
+    for (line, column), value in slips.items():
+        frame.loc[line, column] = value
+    return RawTable("actors", "data/actors.csv", list(frame.columns), frame), resource
+
+
+@pytest.mark.parametrize("keys", [False, True], ids=["batch", "whole table"])
+def test_a_column_of_distinct_ids_is_checked_row_by_row_with_the_same_lines(keys: bool) -> None:
+    """Ids barely repeat, so their value checks run on the rows themselves, not on distinct values
+    (`run_pandera`): each slip comes back at its line, beside the slips of repeating columns."""
+    slips = {(501, "actor_id"): "Bad-Id", (9_001, "actor_id"): "", (7_001, "actor_type"): "country"}
+    slips[(11_001, "affiliated_with")] = "Bad"
+    table, resource = actors_table(12_000, slips)
+    assert encode(table.frame["actor_id"].astype("string"))[0] is None  # the row-by-row path
+    assert encode(table.frame["affiliated_with"].astype("string"))[0] is not None  # by distinct value
+    _, problems = check_table(table, resource, keys=keys)
+    assert sorted((p.line, p.column, p.rule, p.value) for p in problems) == [
+        (501, "actor_id", "pattern", "Bad-Id"),
+        (7_001, "actor_type", "enum", "country"),
+        (9_001, "actor_id", "required", ""),
+        (11_001, "affiliated_with", "pattern", "Bad"),
+    ]

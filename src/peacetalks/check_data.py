@@ -199,50 +199,54 @@ def run_pandera(schema: pa.DataFrameSchema, typed: pd.DataFrame, *, keys: bool =
     unique, primary key) run on every row; each column's value checks (enum, pattern, length,
     range) run once per distinct value, and a failing value is mapped back to every row holding it:
     most columns repeat a few values (source ids, enums), so this is far less work than every cell.
-    `shared(name)`, when given, returns a column's codes and distinct values already computed."""
+    A column whose values barely repeat (ids: `encode` gives no codes) keeps its value checks in
+    the row-level run: its distinct values would be the column again, and every other column's
+    values would be padded to its length. `shared(name)`, when given, returns a column's codes and
+    distinct values already computed."""
     failures: list[pd.DataFrame] = []
     checked = [name for name, column in schema.columns.items() if column.checks]
-    rows = derived(schema, f"rows {keys}", lambda: rows_only(schema, checked, keys))
+    encoded = {name: (shared and shared(name)) or encode(typed[name]) for name in checked}
+    by_value = [name for name in checked if encoded[name][0] is not None]
+    rows = derived(schema, f"rows {keys} {by_value}", lambda: rows_only(schema, by_value, keys))
     try:
         rows.validate(typed, lazy=True, inplace=True)
     except pa.errors.SchemaErrors as errors:
         failures.append(errors.failure_cases)
-    if not checked:
+    if not by_value:
         return failures
-    # One frame of every checked column's distinct values, padded with missing cells (which the
+    # One frame of every such column's distinct values, padded with missing cells (which the
     # checks skip), so Pandera runs once rather than once per column.
-    encoded = {name: (shared and shared(name)) or encode(typed[name]) for name in checked}
-    longest = max(len(values) for _, values in encoded.values())
-    values = pd.DataFrame({name: values.reindex(range(longest)) for name, (_, values) in encoded.items()})
+    longest = max(len(encoded[name][1]) for name in by_value)
+    values = pd.DataFrame({name: encoded[name][1].reindex(range(longest)) for name in by_value})
     # No dtype here: the distinct values carry their column's dtype, which the row-level schema
     # has just checked (Pandera's dtype check costs about a millisecond a column, mostly building
     # an empty failure frame).
-    by_value = derived(
+    by_value_schema = derived(
         schema,
-        "values",
+        f"values {by_value}",
         lambda: pa.DataFrameSchema(
-            {name: pa.Column(None, checks=schema.columns[name].checks, nullable=True, name=name) for name in checked}
+            {name: pa.Column(None, checks=schema.columns[name].checks, nullable=True, name=name) for name in by_value}
         ),
     )
     try:
-        by_value.validate(values, lazy=True, inplace=True)
+        by_value_schema.validate(values, lazy=True, inplace=True)
     except pa.errors.SchemaErrors as errors:
         cases = errors.failure_cases
         for name, group in cases.groupby("column", sort=False):
             failures.append(on_lines(group, encoded[name][0], typed.index))
-        unplaced = cases[~cases["column"].isin(checked)]
+        unplaced = cases[~cases["column"].isin(by_value)]
         if len(unplaced):
             failures.append(unplaced)
     return failures
 
 
-def rows_only(schema: pa.DataFrameSchema, checked: list[str], keys: bool) -> pa.DataFrameSchema:
-    """The schema without its value checks; when `keys` is False (a batch of a large table), also
-    without uniqueness, keys and dtypes. Uniqueness and keys are checked once over the whole table
-    (`validate.check_keys`); a batch's columns come from `convert_frame`, which reads the same Table
-    Schema, and Pandera's dtype check costs about a millisecond a column on every batch. A table
-    read whole is checked with every dtype."""
-    rows = schema.update_columns({name: {"checks": []} for name in checked}) if checked else schema
+def rows_only(schema: pa.DataFrameSchema, by_value: list[str], keys: bool) -> pa.DataFrameSchema:
+    """The schema without the value checks of the `by_value` columns; when `keys` is False (a batch
+    of a large table), also without uniqueness, keys and dtypes. Uniqueness and keys are checked
+    once over the whole table (`validate.check_keys`); a batch's columns come from `convert_frame`,
+    which reads the same Table Schema, and Pandera's dtype check costs about a millisecond a column
+    on every batch. A table read whole is checked with every dtype."""
+    rows = schema.update_columns({name: {"checks": []} for name in by_value}) if by_value else schema
     if not keys:
         rows = rows.update_columns({name: {"unique": False, "dtype": None} for name in rows.columns})
         rows.unique = None
