@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import pyarrow as pa
 import pytest
 
 import peacetalks.read_tables
-from peacetalks.read_tables import batch_bytes, read_batches, read_with_pyarrow, scan_header
+from peacetalks.read_tables import batch_bytes, drop_blank_rows, read_batches, read_with_pyarrow, scan_header
 
 
 def batches_of(path: Path, width: int) -> list[tuple[int, list[str]]]:
@@ -102,3 +103,17 @@ def test_batch_size_setting(setting: str, expected: int, monkeypatch: pytest.Mon
     # 0 used to read no bytes at all: every batched table came out empty, with no problems.
     monkeypatch.setenv("PEACETALKS_BATCH_BYTES", setting)
     assert batch_bytes() == expected
+
+
+def test_only_rows_with_every_cell_empty_are_dropped_and_reported() -> None:
+    frame = pd.DataFrame({"a": ["x", "", "", "y", ""], "b": ["1", "2", "", "", ""]}, index=pd.RangeIndex(2, 7), dtype="str")
+    kept, problems = drop_blank_rows(frame, "data/t.csv")
+    assert kept.index.tolist() == [2, 3, 5]
+    assert kept["b"].tolist() == ["1", "2", ""]
+    assert [(p.rule, p.file, p.line) for p in problems] == [("blank-row", "data/t.csv", 4), ("blank-row", "data/t.csv", 6)]
+
+
+def test_a_table_whose_first_cells_are_all_filled_comes_back_as_it_was() -> None:
+    frame = pd.DataFrame({"a": ["x", "y"], "b": ["", ""]}, index=pd.RangeIndex(2, 4), dtype="str")
+    kept, problems = drop_blank_rows(frame, "data/t.csv")
+    assert kept is frame and problems == []

@@ -231,11 +231,17 @@ def drop_blank_rows(frame: pd.DataFrame, file: str) -> tuple[pd.DataFrame, list[
     """A row with every cell empty is one slip (often a stray line at the end), reported once."""
     if frame.empty:
         return frame, []
-    blank = (frame == "").all(axis=1)
-    if not blank.any():
+    # Only rows whose first cell is empty can be blank: most tables have none (the first column
+    # is usually the key), and comparing every cell of a batch held the GIL 0.17 s at 1M rows.
+    first = frame.iloc[:, 0] == ""
+    if not first.any():
         return frame, []
-    problems = [Problem.at(file, "blank-row", "the row is empty", line=int(line)) for line in frame.index[blank]]
-    return frame[~blank], problems
+    candidates = frame[first.to_numpy()]
+    blank = candidates.index[(candidates == "").all(axis=1).to_numpy()]
+    if not len(blank):
+        return frame, []
+    problems = [Problem.at(file, "blank-row", "the row is empty", line=int(line)) for line in blank]
+    return frame.drop(index=blank), problems
 
 
 def scan_header(path: Path, block: int = 1 << 20) -> list[str] | None:
