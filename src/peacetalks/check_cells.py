@@ -76,7 +76,7 @@ def check_cells(table: RawTable, resource: Resource, table_problems: list[Proble
     for column in dict.fromkeys(frame.columns):
         # Each check runs once per distinct value; `on_rows` maps the failing values back to rows.
         cells, codes, values = text_codes(table, column)
-        for line, value in cells[on_rows(codes, values.str.len() > MAX_CELL_CHARS)].items():
+        for line, value in rows_where(cells, codes, values.str.len() > MAX_CELL_CHARS).items():
             problems.append(
                 Problem.at(
                     table.file,
@@ -92,7 +92,7 @@ def check_cells(table: RawTable, resource: Resource, table_problems: list[Proble
         if field is None:
             continue
         if field.get("type") in TEXT_TYPES and not allows_formula_prefix(field):
-            for line, value in cells[on_rows(codes, values.str.startswith(FORMULA_PREFIXES))].items():
+            for line, value in rows_where(cells, codes, values.str.startswith(FORMULA_PREFIXES)).items():
                 shown = {"\t": "a tab", "\r": "a carriage return"}.get(value[0], value[0])
                 problems.append(
                     Problem.at(
@@ -109,7 +109,7 @@ def check_cells(table: RawTable, resource: Resource, table_problems: list[Proble
         if column in ids:
             constraints = field.get("constraints") if isinstance(field.get("constraints"), dict) else {}
             pattern = constraints.get("pattern")
-            for line, value in cells[on_rows(codes, (values != values.str.strip()) & (values != ""))].items():
+            for line, value in rows_where(cells, codes, (values != values.str.strip()) & (values != "")).items():
                 where = " and ".join(
                     side for side, present in (("leading", value[:1].isspace()), ("trailing", value[-1:].isspace())) if present
                 )
@@ -128,6 +128,13 @@ def check_cells(table: RawTable, resource: Resource, table_problems: list[Proble
                     echoes.add((int(line), column))
     kept = [p for p in table_problems if not (p.rule == "pattern" and (p.line, p.column) in echoes)]
     return kept + problems
+
+
+def rows_where(cells: pd.Series, codes, bad: pd.Series) -> pd.Series:
+    """The cells whose distinct value `bad` flags; when it flags none (nearly always), without
+    building a mask over every row of the batch."""
+    bad = bad.to_numpy(dtype=bool, na_value=False)
+    return cells[on_rows(codes, bad)] if bad.any() else cells.iloc[:0]
 
 
 def matches(pattern: str, value: str) -> bool:
