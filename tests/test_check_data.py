@@ -70,3 +70,18 @@ def test_a_column_of_distinct_ids_is_checked_row_by_row_with_the_same_lines(keys
         (9_001, "actor_id", "required", ""),
         (11_001, "affiliated_with", "pattern", "Bad"),
     ]
+
+
+def test_a_byte_that_is_not_utf8_in_a_later_batch_is_reported_at_its_line(package_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """pyarrow no longer checks UTF-8 cell by cell (`text_only_options`): each batch's bytes are
+    checked first, and a bad one sends the table to the whole-file reader, which names the line."""
+    monkeypatch.setattr(peacetalks.read_tables, "BATCH_BYTES", 1_024)
+    path = package_dir / "data/actors.csv"
+    ids = [row[0] for row in rows_of(path)[1:]]
+    line = set_cell(path, ids[-1], "name", "Zelensk\u00e9")
+    path.write_bytes(path.read_bytes().replace("Zelensk\u00e9".encode(), "Zelensk\u00e9".encode("cp1252")))
+    assert path.stat().st_size > 3 * 1_024  # read in batches, and the slip is not in the first one
+    rehash(package_dir)
+    code, report, output = run_cli(package_dir, "--frictionless", "off")
+    assert code == 1, output
+    assert [(p["rule"], p["file"], p["line"]) for p in report["problems"]] == [("encoding", "data/actors.csv", line)]

@@ -44,6 +44,7 @@ def test_a_cut_inside_a_quoted_value_is_refused(tmp_path: Path, monkeypatch: pyt
     [
         (b'1,"two\nlines",3\n', "a record spans lines"),  # editor lines would no longer match rows
         (b"1,2\x00,3\n", "a NUL byte"),  # binary: the whole-file reader reports it
+        (b"1,Zelensk\xe9,3\n", "not UTF-8"),  # Windows-1252: the whole-file reader reports the line
     ],
 )
 def test_what_batches_cannot_number_is_refused(tmp_path: Path, body: bytes, reason: str) -> None:
