@@ -3,6 +3,9 @@ exactly the rows and editor lines of the whole file, and refuse a cut inside a q
 
 from __future__ import annotations
 
+import gc
+import sys
+import weakref
 from pathlib import Path
 
 import pandas as pd
@@ -10,7 +13,7 @@ import pyarrow as pa
 import pytest
 
 import peacetalks.read_tables
-from peacetalks.read_tables import batch_bytes, drop_blank_rows, read_batches, read_with_pyarrow, scan_header
+from peacetalks.read_tables import batch_bytes, cut_at_line_ends, drop_blank_rows, read_batches, read_with_pyarrow, scan_header
 
 
 def batches_of(path: Path, width: int) -> list[tuple[int, list[str]]]:
@@ -118,3 +121,25 @@ def test_a_table_whose_first_cells_are_all_filled_comes_back_as_it_was() -> None
     frame = pd.DataFrame({"a": ["x", "y"], "b": ["", ""]}, index=pd.RangeIndex(2, 4), dtype="str")
     kept, problems = drop_blank_rows(frame, "data/t.csv")
     assert kept is frame and problems == []
+
+
+def test_a_batch_is_freed_once_the_caller_lets_go_of_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """While the caller checks a batch, the reader must hold neither that frame nor its bytes:
+    the memory of a large check would hold two batches a table instead of one."""
+    monkeypatch.setattr(peacetalks.read_tables, "BATCH_BYTES", 40)
+    path = tmp_path / "t.csv"
+    path.write_bytes(b"a,b\n" + b"".join(b"%d,x\n" % n for n in range(40)))
+    with path.open("rb") as handle:
+        handle.readline()
+        pieces = cut_at_line_ends(handle)
+        piece = next(pieces)
+        owner = piece.obj
+        del piece
+        assert sys.getrefcount(owner) == 2  # `owner` and getrefcount's argument: the generator holds none
+    batches = read_batches(path, 2)
+    frame = next(batches)
+    gone = weakref.ref(frame)
+    del frame
+    gc.collect()
+    assert gone() is None
+    assert next(batches).index[0] > 2  # and the reader goes on
