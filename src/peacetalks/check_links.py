@@ -30,7 +30,9 @@ def found_in(child: pd.DataFrame, columns: list[str], parent: pd.DataFrame, refe
         # Each distinct child value is looked up once (a few source ids for a million rows).
         codes, distinct = encode(child[columns[0]].astype("string"))
         values = pa.array(distinct, type=pa.large_string())
-        keys = pc.drop_null(pa.array(parent[reference[0]].astype("string"), type=pa.large_string()))
+        keys = pa.array(parent[reference[0]].astype("string"), type=pa.large_string())
+        if keys.null_count:  # (a primary key has none: no copy of a million keys)
+            keys = pc.drop_null(keys)
         if len(values) < len(keys):
             # Hash the smaller side: the parent keys that any child value names, then look up in those.
             keys = keys.filter(pc.is_in(keys, value_set=values))
