@@ -434,6 +434,14 @@ def field_type_not_a_string(root: Path) -> Expect:
 
 
 @case
+def length_range_that_no_value_can_meet(root: Path) -> Expect:
+    # found by a review: Pandera refused to build the check ("empty interval"), an internal error
+    path = root / "schemas/actors.schema.json"
+    edit_json(path, lambda s: field_of(s, "name")["constraints"].update(minLength=5, maxLength=3))
+    return Expect("schema", "schemas/actors.schema.json", line_of(path, '"minLength": 5'), column="name", message="greater than")
+
+
+@case
 def enum_value_of_wrong_type(root: Path) -> Expect:
     path = root / "schemas/statuses.schema.json"
     edit_json(path, lambda s: field_of(s, "value")["constraints"].update(enum=[90, "ninety"]))

@@ -239,6 +239,17 @@ def check_field(where: Located, field: dict, resource: Resource, at: tuple) -> l
                     value=constraints[key],
                 )
             )
+    low, high = constraints.get("minLength"), constraints.get("maxLength")
+    if all(isinstance(n, int) and not isinstance(n, bool) and n >= 0 for n in (low, high)) and low > high:
+        problems.append(
+            where.problem(
+                "schema",
+                f"{context}: `minLength` ({low}) is greater than `maxLength` ({high}): no value could pass",
+                (*at, "constraints", "minLength"),
+                column=name,
+                value=low,
+            )
+        )
     for key in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
         if (
             key in constraints
