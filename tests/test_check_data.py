@@ -9,7 +9,7 @@ import pytest
 
 import peacetalks.read_tables
 from conftest import ROOT, rehash
-from peacetalks.check_data import check_table
+from peacetalks.check_data import allowed_hint, check_table
 from peacetalks.convert_types import encode
 from peacetalks.read_package import Resource, read_package
 from peacetalks.read_tables import RawTable
@@ -85,3 +85,11 @@ def test_a_byte_that_is_not_utf8_in_a_later_batch_is_reported_at_its_line(packag
     code, report, output = run_cli(package_dir, "--frictionless", "off")
     assert code == 1, output
     assert [(p["rule"], p["file"], p["line"]) for p in report["problems"]] == [("encoding", "data/actors.csv", line)]
+
+
+def test_an_enum_hint_lists_a_few_values_and_says_where_the_rest_are() -> None:
+    assert allowed_hint(["a", "b"], "schemas/t.schema.json") == "allowed: a, b"
+    many = [f"v{i}" for i in range(20_000)]
+    hint = allowed_hint(many, "schemas/t.schema.json")
+    assert hint.startswith("allowed: v0, v1, ") and ", v29, and 19,970 more (the field's enum in schemas/t.schema.json)" in hint
+    assert "v30," not in hint

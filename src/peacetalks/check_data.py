@@ -123,7 +123,7 @@ def pandera_problems(
         hint = None
         field = resource.field(column) if column else None
         if rule == "enum" and field is not None:
-            hint = "allowed: " + ", ".join(map(str, enum_values(field) or []))
+            hint = allowed_hint(enum_values(field) or [], resource.schema_file)
         elif rule == "pattern" and field is not None:
             hint = f"pattern: {field['constraints']['pattern']}"
         elif rule == "length" and field is not None:
@@ -131,6 +131,18 @@ def pandera_problems(
             hint = f"length from {constraints.get('minLength', 0)} to {constraints.get('maxLength', 'any')}"
         problems.append(Problem.at(file, rule, message, line=line, column=column, value=value, hint=hint))
     return problems
+
+
+# An enum hint lists at most this many values: with 20,000 allowed values and many failing
+# cells, a full list on every problem held gigabytes.
+HINT_VALUES = 30
+
+
+def allowed_hint(allowed: list, schema_file: str) -> str:
+    shown = ", ".join(map(str, allowed[:HINT_VALUES]))
+    if len(allowed) <= HINT_VALUES:
+        return f"allowed: {shown}"
+    return f"allowed: {shown}, and {len(allowed) - HINT_VALUES:,} more (the field's enum in {schema_file})"
 
 
 def check_table(table: RawTable, resource: Resource, *, keys: bool = True) -> tuple[pd.DataFrame, list[Problem]]:
