@@ -215,41 +215,27 @@ def check_field(where: Located, field: dict, resource: Resource, at: tuple) -> l
                             value=value,
                         )
                     )
+
+    def constraint_problem(key: str, message: str) -> Problem:
+        return where.problem("schema", f"{context}: {message}", (*at, "constraints", key), column=name, value=constraints[key])
+
     if "pattern" in constraints:
         try:
             re.compile(str(constraints["pattern"]))
         except re.error as error:
-            problems.append(
-                where.problem(
-                    "schema",
-                    f"{context}: the pattern is not a valid regular expression ({error})",
-                    (*at, "constraints", "pattern"),
-                    column=name,
-                    value=constraints["pattern"],
-                )
-            )
+            problems.append(constraint_problem("pattern", f"the pattern is not a valid regular expression ({error})"))
+    lengths = []
     for key in ("minLength", "maxLength"):
-        if key in constraints and (not isinstance(constraints[key], int) or isinstance(constraints[key], bool) or constraints[key] < 0):
-            problems.append(
-                where.problem(
-                    "schema",
-                    f"{context}: `{key}` must be a whole number, 0 or more",
-                    (*at, "constraints", key),
-                    column=name,
-                    value=constraints[key],
-                )
-            )
-    low, high = constraints.get("minLength"), constraints.get("maxLength")
-    if all(isinstance(n, int) and not isinstance(n, bool) and n >= 0 for n in (low, high)) and low > high:
-        problems.append(
-            where.problem(
-                "schema",
-                f"{context}: `minLength` ({low}) is greater than `maxLength` ({high}): no value could pass",
-                (*at, "constraints", "minLength"),
-                column=name,
-                value=low,
-            )
-        )
+        if key not in constraints:
+            continue
+        if not isinstance(constraints[key], int) or isinstance(constraints[key], bool) or constraints[key] < 0:
+            problems.append(constraint_problem(key, f"`{key}` must be a whole number, 0 or more"))
+        else:
+            lengths.append(constraints[key])
+    if len(lengths) == 2 and lengths[0] > lengths[1]:
+        # Pandera cannot even build the check ("empty interval"): the table's check would crash.
+        low, high = lengths
+        problems.append(constraint_problem("minLength", f"`minLength` ({low}) is greater than `maxLength` ({high}): no value could pass"))
     for key in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
         if (
             key in constraints
