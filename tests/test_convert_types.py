@@ -38,3 +38,15 @@ def test_a_column_of_distinct_values_is_not_encoded_and_a_repeating_one_is() -> 
     codes, values = encode(kinds)
     assert values.tolist() == ["a", "b"]
     assert codes[:3].tolist() == [0, 1, -1]
+
+
+def test_a_column_in_several_chunks_is_encoded_as_one() -> None:
+    """Kept key columns are batches joined together: their arrow array has several chunks."""
+    ids = pd.concat([pd.Series([f"id_{i}" for i in range(start, start + 6_000)], dtype="string") for start in (0, 6_000)])
+    assert pa.array(ids).num_chunks == 2
+    codes, values = encode(ids)
+    assert codes is None and values.tolist() == [f"id_{i}" for i in range(12_000)]
+    kinds = pd.concat([pd.Series(["a", "b"] * 3_000, dtype="string"), pd.Series(["c", None] * 3_000, dtype="string")])
+    codes, values = encode(kinds)
+    assert values.tolist() == ["a", "b", "c"]
+    assert codes[[0, 1, 6_000, 6_001]].tolist() == [0, 1, 2, -1]

@@ -28,7 +28,7 @@ PANDAS_DTYPES = {
 
 
 # Table Schema types read from text by `convert_column`; every other type is kept as text.
-NOT_TEXT = {"integer", "year", "number", "boolean", "date", "datetime"}
+NOT_TEXT = PANDAS_DTYPES.keys() - {"string"}
 
 
 def enum_values(field: dict) -> list | None:
@@ -51,10 +51,11 @@ def encode(values: pd.Series) -> tuple[np.ndarray | None, pd.Series]:
         import pyarrow.compute as pc
 
         arrow = pa.array(values, from_pandas=True)
-        if isinstance(arrow, pa.ChunkedArray):
-            arrow = arrow.combine_chunks() if arrow.num_chunks != 1 else arrow.chunk(0)
+        # Decided before the chunks are joined: a column of a million ids would be copied for nothing.
         if size > 5 * sample and pc.count_distinct(arrow.slice(0, sample)).as_py() > sample // 4:
             return None, values.reset_index(drop=True)
+        if isinstance(arrow, pa.ChunkedArray):
+            arrow = arrow.combine_chunks() if arrow.num_chunks != 1 else arrow.chunk(0)
         encoded = pc.dictionary_encode(arrow)
         codes = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
         return codes, pd.Series(encoded.dictionary.to_pandas(types_mapper=lambda _: dtype), dtype=dtype)
