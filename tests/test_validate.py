@@ -200,6 +200,19 @@ def test_frictionless_modes_agree_on_the_real_package(mode):
     assert validate_package(ROOT, frictionless=mode).problems == []
 
 
+@pytest.mark.parametrize("mode", ["full", "descriptor"])
+def test_a_descriptor_slip_only_frictionless_sees_is_reported_in_every_mode(package_dir, mode):
+    # Our descriptor check lets a string `keywords` through; frictionless does not, with or
+    # without its data pass, and its finding is reported once.
+    path = package_dir / "datapackage.json"
+    descriptor = json.loads(path.read_text(encoding="utf-8"))
+    descriptor["keywords"] = "peace talks"
+    path.write_text(json.dumps(descriptor, indent=2), encoding="utf-8")
+    found = validate_package(package_dir, frictionless=mode).problems
+    assert [(p.file, p.rule) for p in found] == [("datapackage.json", "frictionless:package-error")]
+    assert "keywords" in found[0].message
+
+
 def test_country_code_in_lower_case_is_not_a_code(package_dir):
     actors = package_dir / "data/actors.csv"
     replace_in(actors, ",state,,,UKR,Q212,", ",state,,,ukr,Q212,")
