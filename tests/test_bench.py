@@ -100,3 +100,29 @@ def test_report_is_the_same_when_tables_are_checked_in_batches(bench, tmp_path, 
     assert len(batches) > 100  # every table but the three sources went in batches
     assert len(whole) >= 15
     assert batched == whole
+
+
+def test_the_real_package_comparison_times_each_tool_on_the_real_package(bench):
+    rows, runs = bench.real_package(repeat=1)
+    assert rows == sum(validate_package_counts().values())
+    assert [run.tool for run in runs] == ["peacetalks validate", "frictionless validate", "import pandas + Pandera"]
+    assert all(len(run.seconds) == 1 and run.wall > 0 and run.peak_mb > 0 for run in runs)
+    text = bench.real_table(rows, runs)
+    assert text.splitlines()[0].startswith(f"real package ({rows:,} rows)")
+    assert "peacetalks / frictionless = " in text
+
+
+def validate_package_counts() -> dict[str, int]:
+    from peacetalks.validate import validate_package
+
+    return validate_package(ROOT, frictionless="off").tables
+
+
+def test_tools_compared_take_turns_round_by_round(bench, tmp_path):
+    # A machine that slows down for a while must slow every tool of a ratio alike.
+    log = tmp_path / "order.txt"
+    append = "import sys; open(sys.argv[1], 'a').write(sys.argv[2])"
+    commands = {name: ([sys.executable, "-c", append, str(log), name], tmp_path, tmp_path / f"{name}.out") for name in "ab"}
+    measured = bench.measure_rounds(commands, 3)
+    assert log.read_text() == "ababab"
+    assert {name: [code for _, _, code in runs] for name, runs in measured.items()} == {"a": [0, 0, 0], "b": [0, 0, 0]}
