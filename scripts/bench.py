@@ -578,13 +578,26 @@ def found_by_kind(defects: list[Defect], reported: set[tuple], tool: str, out: P
     return Run(tool, rows, seconds, peak, sum(h[0] for h in by_kind.values()), len(defects), by_kind, extra)
 
 
-def measure_rounds(commands: dict[str, tuple[list[str], Path, Path]], repeat: int) -> dict[str, list[tuple[float, float, int]]]:
-    """`measure` for each (command, cwd, stdout path), one run of each per round: when the machine
-    slows down for a while (a shared host), it slows every tool in the ratio alike, not only the
-    one that happened to be running then."""
+# Seconds of rest before each timed run. On a virtual machine that reports freed memory to its
+# host (Linux free page reporting, here every 8 MB block, about 2 s after it is freed), a process
+# started right after another one reuses the memory that one freed, and skips the host's page
+# faults that a process started after a pause pays: measured here, the pyarrow read of the 1M
+# package took 0.87-1.05 s right after itself and 1.49-1.62 s after a 4 s pause (system time
+# 0.13-0.22 s against 1.12-1.32 s). With a pause, every run of every tool starts as a user's
+# single run does.
+PAUSE = 3.0
+
+
+def measure_rounds(
+    commands: dict[str, tuple[list[str], Path, Path]], repeat: int, pause: float = PAUSE
+) -> dict[str, list[tuple[float, float, int]]]:
+    """`measure` for each (command, cwd, stdout path), one run of each per round, each after
+    `pause` seconds: when the machine slows down for a while (a shared host), it slows every tool
+    in the ratio alike, not only the one that happened to be running then."""
     measured: dict[str, list[tuple[float, float, int]]] = {name: [] for name in commands}
     for _ in range(repeat):
         for name, (command, cwd, stdout_path) in commands.items():
+            time.sleep(pause)
             measured[name].append(measure(command, cwd, stdout_path))
     return measured
 
@@ -608,12 +621,13 @@ def run_validate(out: Path, defects, rows: int, measured: list[tuple[float, floa
     return found_by_kind(defects, reported, "peacetalks validate", out, rows, seconds, peak)
 
 
-def run_frictionless(out: Path, defects, rows: int, repeat: int, work: Path) -> Run:
+def run_frictionless(out: Path, defects, rows: int, repeat: int, work: Path, pause: float = PAUSE) -> Run:
     from peacetalks.check_frictionless import CONSTRAINT_RULES, ROW_RULES
 
     command = [executable("frictionless"), "validate", "--json", "datapackage.json"]
     seconds, peak, report = [], 0.0, {}
     for _ in range(repeat):
+        time.sleep(pause)
         elapsed, mb, _ = measure(command, out, work / "frictionless.json")
         seconds.append(elapsed)
         peak = max(peak, mb)
@@ -648,6 +662,7 @@ def benchmark(
     frictionless_repeat: int | None = None,
     out: Path | None = None,
     package_path: Path = ROOT,
+    pause: float = PAUSE,
     log=print,
 ) -> dict:
     package, problems = read_package(package_path)
@@ -673,10 +688,11 @@ def benchmark(
                 "pyarrow": (pyarrow_command(folder), work, work / "pyarrow.txt"),
             },
             repeat,
+            pause,
         )
         runs = [run_validate(folder, generator.defects, total, measured["validate"], work)]
         if frictionless:
-            runs.append(run_frictionless(folder, generator.defects, total, frictionless_repeat or repeat, work))
+            runs.append(run_frictionless(folder, generator.defects, total, frictionless_repeat or repeat, work, pause))
         runs.append(run_pyarrow(total, measured["pyarrow"]))
         return {
             "largest_table_rows": rows,
@@ -692,7 +708,7 @@ def benchmark(
             shutil.rmtree(folder, ignore_errors=True)
 
 
-def real_package(repeat: int, package_path: Path = ROOT) -> tuple[int, list[Run]]:
+def real_package(repeat: int, package_path: Path = ROOT, pause: float = PAUSE) -> tuple[int, list[Run]]:
     """The third target: `peacetalks validate` against `frictionless validate` on the real package,
     and, for scale, importing pandas and Pandera alone: both are on peacetalks's path (the issue
     asks for Pandera and for frictionless's own pass), and neither is on frictionless's."""
@@ -712,7 +728,7 @@ def real_package(repeat: int, package_path: Path = ROOT) -> tuple[int, list[Run]
             "frictionless validate": [executable("frictionless"), "validate", "datapackage.json"],
             "import pandas + Pandera": [sys.executable, "-c", "import pandas, pandera.pandas"],
         }
-        measured = measure_rounds({tool: (command, package.root, work / "out.txt") for tool, command in commands.items()}, repeat)
+        measured = measure_rounds({tool: (command, package.root, work / "out.txt") for tool, command in commands.items()}, repeat, pause)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     for tool, runs in measured.items():
@@ -799,6 +815,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--rows", type=int, nargs="+", default=None, help="rows in the largest table (several sizes; default 1000000, none with --real)"
     )
+    parser.add_argument("--pause", type=float, default=PAUSE, help=f"seconds of rest before each timed run (default {PAUSE:g}; see PAUSE)")
     parser.add_argument("--real", action="store_true", help="also time peacetalks and frictionless on the real package (repeat runs each)")
     parser.add_argument("--repeat", type=int, default=3, help="runs per tool; the median wall time is shown")
     parser.add_argument("--skip-frictionless", action="store_true", help="do not run frictionless (slow at large sizes)")
@@ -810,7 +827,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.rows is None:
         args.rows = [] if args.real else [1_000_000]
     if args.real:
-        rows, runs = real_package(args.repeat)
+        rows, runs = real_package(args.repeat, pause=args.pause)
         print(real_table(rows, runs))
         sys.stdout.flush()
     results = []
@@ -822,6 +839,7 @@ def main(argv: list[str] | None = None) -> int:
             frictionless=not args.skip_frictionless,
             frictionless_repeat=args.frictionless_repeat,
             out=out,
+            pause=args.pause,
             log=lambda m: print(m, file=sys.stderr),
         )
         results.append(result)

@@ -5,6 +5,7 @@ reported. Timings are printed by the benchmark, never asserted here."""
 from __future__ import annotations
 
 import importlib.util
+import itertools
 import sys
 from pathlib import Path
 
@@ -24,7 +25,8 @@ def bench():
 
 @pytest.fixture(scope="module")
 def result(bench, tmp_path_factory):
-    return bench.benchmark(2_000, repeat=1, frictionless=False, out=tmp_path_factory.mktemp("bench") / "package", log=lambda _: None)
+    out = tmp_path_factory.mktemp("bench") / "package"
+    return bench.benchmark(2_000, repeat=1, frictionless=False, pause=0, out=out, log=lambda _: None)
 
 
 def validate_run(result: dict) -> dict:
@@ -84,7 +86,7 @@ def test_report_is_the_same_when_tables_are_checked_in_batches(bench, tmp_path, 
     from peacetalks.validate import validate_package
 
     folder = tmp_path / "package"
-    bench.benchmark(1_000, repeat=1, frictionless=False, out=folder, log=lambda _: None)
+    bench.benchmark(1_000, repeat=1, frictionless=False, pause=0, out=folder, log=lambda _: None)
     whole = [dataclasses.asdict(p) for p in validate_package(folder, frictionless="off").problems]
     monkeypatch.setattr(peacetalks.read_tables, "BATCH_BYTES", 2_048)
     batches = []
@@ -103,7 +105,7 @@ def test_report_is_the_same_when_tables_are_checked_in_batches(bench, tmp_path, 
 
 
 def test_the_real_package_comparison_times_each_tool_on_the_real_package(bench):
-    rows, runs = bench.real_package(repeat=1)
+    rows, runs = bench.real_package(repeat=1, pause=0)
     assert rows == sum(validate_package_counts().values())
     assert [run.tool for run in runs] == ["peacetalks validate", "frictionless validate", "import pandas + Pandera"]
     assert all(len(run.seconds) == 1 and run.wall > 0 and run.peak_mb > 0 for run in runs)
@@ -118,11 +120,15 @@ def validate_package_counts() -> dict[str, int]:
     return validate_package(ROOT, frictionless="off").tables
 
 
-def test_tools_compared_take_turns_round_by_round(bench, tmp_path):
-    # A machine that slows down for a while must slow every tool of a ratio alike.
+def test_tools_compared_take_turns_round_by_round_each_after_a_pause(bench, tmp_path):
+    # A machine that slows down for a while must slow every tool of a ratio alike, and no run may
+    # start on the memory its predecessor has just freed.
     log = tmp_path / "order.txt"
-    append = "import sys; open(sys.argv[1], 'a').write(sys.argv[2])"
+    append = "import sys, time; open(sys.argv[1], 'a').write(f'{sys.argv[2]} {time.monotonic()}\\n')"
     commands = {name: ([sys.executable, "-c", append, str(log), name], tmp_path, tmp_path / f"{name}.out") for name in "ab"}
-    measured = bench.measure_rounds(commands, 3)
-    assert log.read_text() == "ababab"
+    measured = bench.measure_rounds(commands, 3, pause=0.3)
+    runs = [line.split() for line in log.read_text().splitlines()]
+    assert [name for name, _ in runs] == ["a", "b", "a", "b", "a", "b"]
+    starts = [float(at) for _, at in runs]
+    assert min(later - earlier for earlier, later in itertools.pairwise(starts)) >= 0.3
     assert {name: [code for _, _, code in runs] for name, runs in measured.items()} == {"a": [0, 0, 0], "b": [0, 0, 0]}
