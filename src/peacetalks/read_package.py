@@ -71,6 +71,7 @@ class Package:
     root: Path
     descriptor: dict
     resources: list[Resource] = field(default_factory=list)
+    path: Path | None = None  # the descriptor file
 
     def resource(self, name: str) -> Resource | None:
         return next((r for r in self.resources if r.name == name), None)
@@ -238,7 +239,7 @@ def read_package(path: str | Path | None = None) -> tuple[Package | None, list[P
             where = descriptor_path.parent if descriptor_path.name == DESCRIPTOR else descriptor_path
             problems = [Problem.at(shown, "file-missing", f"no {DESCRIPTOR} at {where.resolve()}")]
         return None, problems
-    package = Package(root=root, descriptor=descriptor)
+    package = Package(root=root, descriptor=descriptor, path=descriptor_path)
     lines = json_lines_of(descriptor_path)
     resources = descriptor.get("resources")
     if not isinstance(resources, list) or not resources:

@@ -66,23 +66,40 @@ def validate_package(path=None, *, frictionless: str = "auto") -> Outcome:
 def run_checks(package: Package, problems: list[Problem], frictionless: str) -> Outcome:
     from concurrent.futures import ThreadPoolExecutor
 
+    from peacetalks.check_frictionless import small_enough, start_data_pass, stop_data_pass
     from peacetalks.check_integrity import check_integrity
 
-    # Hashing every file (hashlib releases the GIL) runs on the second core from the start: first
-    # beside the imports of pandas and Pandera (half a second with the other core idle), then
-    # beside the table checks.
-    with ThreadPoolExecutor(1) as pool:
-        integrity = pool.submit(check_integrity, package)
-        from peacetalks.check_descriptor import check_descriptor
+    data_pass = None
+    try:
+        # Hashing every file (hashlib releases the GIL) runs on the second core from the start: first
+        # beside the imports of pandas and Pandera (half a second with the other core idle), then
+        # beside the table checks. On a small package, frictionless's pass over the data runs in a
+        # process of its own from the start as well.
+        with ThreadPoolExecutor(1) as pool:
+            integrity = pool.submit(check_integrity, package)
+            from peacetalks.check_descriptor import check_descriptor
 
-        problems = problems + check_descriptor(package)
-        broken = {p.file for p in problems if p.rule in BLOCKING_SCHEMA_RULES}
-        usable = [r for r in package.resources if r.schema_file not in broken]
-        files, counts = check_tables(package, usable, problems)
-        problems += integrity.result()
-    if frictionless != "off" and not any(p.rule in BLOCKING_SCHEMA_RULES | {"unsafe-path", "descriptor"} for p in problems):
-        problems += second_opinion(package, problems, files, frictionless)
+            problems = problems + check_descriptor(package)
+            small = small_enough(package)
+            full = {"auto": small, "full": True, "descriptor": False, "off": False}[frictionless]
+            # On a large package both cores are busy with our own checks already: frictionless's
+            # pass (asked for with "full") would only add its memory to ours; it runs after them.
+            if full and small and not blocks_frictionless(problems):
+                data_pass = start_data_pass(package)
+            broken = {p.file for p in problems if p.rule in BLOCKING_SCHEMA_RULES}
+            usable = [r for r in package.resources if r.schema_file not in broken]
+            files, counts = check_tables(package, usable, problems)
+            problems += integrity.result()
+        if frictionless != "off" and not blocks_frictionless(problems):
+            problems += second_opinion(package, problems, files, full, data_pass)
+    finally:
+        stop_data_pass(data_pass)  # findings not wanted after all, or the check was stopped
     return Outcome(unique_sorted(without_echoes(problems)), counts)
+
+
+def blocks_frictionless(problems: list[Problem]) -> bool:
+    """Problems after which frictionless could only fail on what we already report."""
+    return any(p.rule in BLOCKING_SCHEMA_RULES | {"unsafe-path", "descriptor"} for p in problems)
 
 
 def without_echoes(problems: list[Problem]) -> list[Problem]:
@@ -487,28 +504,28 @@ def check_across_tables(package: Package, frames, files, texts: dict | None = No
     return problems
 
 
-def second_opinion(package: Package, problems: list[Problem], files, mode: str) -> list[Problem]:
-    """Frictionless's findings that our own checks did not already make at the same place."""
-    from peacetalks.check_frictionless import check_with_frictionless
+def second_opinion(package: Package, problems: list[Problem], files, full: bool, data_pass=None) -> list[Problem]:
+    """Frictionless's findings that our own checks did not already make at the same place.
+    `full`: on the data too, not only the descriptor; `data_pass`: the process already running
+    that pass (`check_frictionless.start_data_pass`), or None."""
+    from peacetalks.check_frictionless import check_with_frictionless, crashed, finish_data_pass
 
-    full = {"auto": None, "full": True, "descriptor": False}[mode]
     if any(p.rule in STRUCTURAL_RULES for p in problems):
         # Our reader already located the damage; frictionless's row reader can take minutes on the
         # same file (one row with 47,000 stray commas took 7.5 minutes) and would only repeat it.
+        # (The caller stops the process.)
         full = False
     already = {(p.file, p.line, p.rule) for p in problems}
     already_lines = {(p.file, p.line) for p in problems if p.line is not None}
     extra = []
     # A file we could not read as text at all: frictionless's own decoding error repeats ours.
     unreadable = {p.file for p in problems if p.rule in {"encoding", "bom", "binary", "empty-file", "file-missing", "file-unreadable"}}
-    try:
-        findings = check_with_frictionless(package, files, full=full)
-    except Exception as error:  # frictionless is a second opinion: its crash must not hide ours
-        findings = [
-            Problem.at(
-                "datapackage.json", "frictionless:crash", f"frictionless could not check the package: {type(error).__name__}: {error}"
-            )
-        ]
+    findings = finish_data_pass(data_pass) if full and data_pass is not None else None
+    if findings is None:
+        try:
+            findings = check_with_frictionless(package, files, full=full)
+        except Exception as error:  # frictionless is a second opinion: its crash must not hide ours
+            findings = [crashed(error)]
     for problem in findings:
         if (problem.file, problem.line, problem.rule) in already or problem.file in unreadable:
             continue

@@ -1,0 +1,103 @@
+"""Frictionless's pass over the data in a process of its own: the same findings as in this
+process, a fallback when the process fails, and no process left running."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+
+import pytest
+
+import peacetalks.check_frictionless as check_frictionless
+from conftest import line_of, rehash, replace_in
+from peacetalks.read_package import Package, read_package
+from peacetalks.validate import validate_package
+
+
+def break_descriptor(root):
+    """A slip only frictionless reports: a string `keywords`."""
+    path = root / "datapackage.json"
+    descriptor = json.loads(path.read_text(encoding="utf-8"))
+    descriptor["keywords"] = "peace talks"
+    path.write_text(json.dumps(descriptor, indent=2), encoding="utf-8")
+
+
+def test_the_child_process_finds_what_frictionless_finds_in_this_one(package_dir):
+    statuses = package_dir / "data/statuses.csv"
+    replace_in(statuses, ",90,percent,", ",90%,percent,")
+    rehash(package_dir)
+    package, _ = read_package(package_dir)
+    here = check_frictionless.check_with_frictionless(package, {r.name: r.path for r in package.resources}, full=True)
+    process = check_frictionless.start_data_pass(package)
+    assert process is not None
+    there = check_frictionless.finish_data_pass(process)
+    assert there == here
+    line = line_of(statuses, ",90%,percent,")
+    assert ("data/statuses.csv", line, "value", "type") in {(p.file, p.line, p.column, p.rule) for p in there}
+
+
+def test_a_failed_child_gives_no_findings(tmp_path):
+    failed = subprocess.Popen([sys.executable, "-c", "raise SystemExit(3)"], stdout=subprocess.PIPE)
+    assert check_frictionless.finish_data_pass(failed) is None
+    garbled = subprocess.Popen([sys.executable, "-c", "print('not json')"], stdout=subprocess.PIPE)
+    assert check_frictionless.finish_data_pass(garbled) is None
+    # The package is gone by the time the child reads it: it exits 1.
+    gone = Package(root=tmp_path, descriptor={}, path=tmp_path / "datapackage.json")
+    assert check_frictionless.finish_data_pass(check_frictionless.start_data_pass(gone)) is None
+
+
+def test_validate_runs_the_pass_itself_when_the_child_fails(package_dir, monkeypatch):
+    break_descriptor(package_dir)
+    expected = [("datapackage.json", None, "frictionless:package-error")]
+    with_child = [(p.file, p.line, p.rule) for p in validate_package(package_dir, frictionless="full").problems]
+    monkeypatch.setattr(
+        check_frictionless,
+        "start_data_pass",
+        lambda package: subprocess.Popen([sys.executable, "-c", "raise SystemExit(3)"], stdout=subprocess.PIPE),
+    )
+    without_child = [(p.file, p.line, p.rule) for p in validate_package(package_dir, frictionless="full").problems]
+    assert with_child == without_child == expected
+
+
+@pytest.mark.parametrize("mode", ["auto", "full"])
+def test_the_child_is_stopped_when_our_reader_finds_damage(package_dir, monkeypatch, mode):
+    # Frictionless's row reader could take minutes on a damaged file (one row with 47,000 stray
+    # commas took 7.5 minutes): a child still at work then is stopped, not waited for.
+    proposals = package_dir / "data/proposals.csv"
+    line = line_of(proposals, "security_guarantees,")
+    lines = proposals.read_text(encoding="utf-8").split("\n")
+    lines[line - 1] += ",an extra cell"
+    proposals.write_text("\n".join(lines), encoding="utf-8", newline="")
+    rehash(package_dir)
+    started = []
+
+    def slow_child(package):
+        started.append(subprocess.Popen([sys.executable, "-c", "import time; time.sleep(120)"], stdout=subprocess.PIPE))
+        return started[-1]
+
+    monkeypatch.setattr(check_frictionless, "start_data_pass", slow_child)
+    begun = time.monotonic()
+    found = validate_package(package_dir, frictionless=mode).problems
+    assert time.monotonic() - begun < 60
+    assert ("data/proposals.csv", line, "ragged-row") in {(p.file, p.line, p.rule) for p in found}
+    assert [p for p in found if p.rule.startswith("frictionless")] == []
+    assert len(started) == 1
+    assert started[0].poll() is not None  # stopped, not left running
+
+
+def test_no_child_on_a_large_package_or_without_a_data_pass(package_dir, monkeypatch):
+    started = []
+    real_start = check_frictionless.start_data_pass
+    monkeypatch.setattr(check_frictionless, "start_data_pass", lambda package: started.append(package) or real_start(package))
+    assert validate_package(package_dir, frictionless="descriptor").problems == []
+    assert validate_package(package_dir, frictionless="off").problems == []
+    assert started == []
+    monkeypatch.setattr(check_frictionless, "FULL_CHECK_MAX_BYTES", 1_000)
+    assert validate_package(package_dir, frictionless="full").problems == []
+    assert validate_package(package_dir, frictionless="auto").problems == []
+    assert started == []
+    monkeypatch.setattr(check_frictionless, "FULL_CHECK_MAX_BYTES", 20_000_000)
+    assert validate_package(package_dir, frictionless="auto").problems == []
+    assert len(started) == 1
