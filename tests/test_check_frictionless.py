@@ -14,6 +14,7 @@ import peacetalks.check_frictionless as check_frictionless
 from conftest import line_of, rehash, replace_in
 from peacetalks.read_package import Package, read_package
 from peacetalks.validate import validate_package
+from test_broken_packages import ragged_row
 
 
 def break_descriptor(root):
@@ -65,12 +66,7 @@ def test_validate_runs_the_pass_itself_when_the_child_fails(package_dir, monkeyp
 def test_the_child_is_stopped_when_our_reader_finds_damage(package_dir, monkeypatch, mode):
     # Frictionless's row reader could take minutes on a damaged file (one row with 47,000 stray
     # commas took 7.5 minutes): a child still at work then is stopped, not waited for.
-    proposals = package_dir / "data/proposals.csv"
-    line = line_of(proposals, "security_guarantees,")
-    lines = proposals.read_text(encoding="utf-8").split("\n")
-    lines[line - 1] += ",an extra cell"
-    proposals.write_text("\n".join(lines), encoding="utf-8", newline="")
-    rehash(package_dir)
+    damage = ragged_row(package_dir)
     started = []
 
     def slow_child(package):
@@ -81,7 +77,7 @@ def test_the_child_is_stopped_when_our_reader_finds_damage(package_dir, monkeypa
     begun = time.monotonic()
     found = validate_package(package_dir, frictionless=mode).problems
     assert time.monotonic() - begun < 60
-    assert ("data/proposals.csv", line, "ragged-row") in {(p.file, p.line, p.rule) for p in found}
+    assert (damage.file, damage.line, damage.rule) in {(p.file, p.line, p.rule) for p in found}
     assert [p for p in found if p.rule.startswith("frictionless")] == []
     assert len(started) == 1
     assert started[0].poll() is not None  # stopped, not left running
