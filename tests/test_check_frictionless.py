@@ -11,7 +11,7 @@ import time
 import pytest
 
 import peacetalks.check_frictionless as check_frictionless
-from conftest import line_of, rehash, replace_in
+from conftest import ROOT, line_of, rehash, replace_in
 from peacetalks.read_package import Package, read_package
 from peacetalks.validate import validate_package
 from test_broken_packages import ragged_row
@@ -97,3 +97,17 @@ def test_no_child_on_a_large_package_or_without_a_data_pass(package_dir, monkeyp
     monkeypatch.setattr(check_frictionless, "FULL_CHECK_MAX_BYTES", 20_000_000)
     assert validate_package(package_dir, frictionless="auto").problems == []
     assert len(started) == 1
+
+
+def test_the_child_stops_when_its_parent_is_gone():
+    # Closing its stdin is what the system does when the validator dies, even by `kill -9`.
+    child = subprocess.Popen(
+        [sys.executable, "-m", "peacetalks.check_frictionless", str(ROOT / "datapackage.json"), check_frictionless.STOP_WITH_PARENT],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+    )
+    child.stdin.close()
+    output = child.stdout.read()
+    assert child.wait(timeout=60) == 1
+    assert output == b""  # stopped before its findings: frictionless's pass takes longer than that
+    child.stdout.close()
