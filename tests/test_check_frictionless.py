@@ -7,6 +7,7 @@ import json
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -58,8 +59,28 @@ def test_validate_runs_the_pass_itself_when_the_child_fails(package_dir, monkeyp
         "start_data_pass",
         lambda package: subprocess.Popen([sys.executable, "-c", "raise SystemExit(3)"], stdout=subprocess.PIPE),
     )
+    asked = []
+    real_check = check_frictionless.check_with_frictionless
+
+    def check_here(package, files, full=None):
+        asked.append(full)
+        return real_check(package, files, full=full)
+
+    monkeypatch.setattr(check_frictionless, "check_with_frictionless", check_here)
     without_child = [(p.file, p.line, p.rule) for p in validate_package(package_dir, frictionless="full").problems]
     assert with_child == without_child == expected
+    assert asked == [True]  # the data too, not only the descriptor
+
+
+def test_the_child_imports_what_the_validator_imports_not_the_checked_folder(package_dir, tmp_path):
+    # Run from inside a folder that holds a module named like one the child imports: the
+    # validator itself never imports from its working folder, and neither may its child.
+    marker = tmp_path / "ran"
+    (package_dir / "frictionless.py").write_text(f"open({str(marker)!r}, 'w').close()\nraise ImportError('shadow')\n")
+    peacetalks = Path(sys.executable).with_name("peacetalks")
+    result = subprocess.run([str(peacetalks), "validate", "."], cwd=package_dir, capture_output=True, text=True)
+    assert (result.returncode, result.stdout.strip()) == (0, "valid: . (9 tables, 123 rows)")
+    assert not marker.exists()
 
 
 @pytest.mark.parametrize("mode", ["auto", "full"])
@@ -101,13 +122,19 @@ def test_no_child_on_a_large_package_or_without_a_data_pass(package_dir, monkeyp
 
 def test_the_child_stops_when_its_parent_is_gone():
     # Closing its stdin is what the system does when the validator dies, even by `kill -9`.
-    child = subprocess.Popen(
-        [sys.executable, "-m", "peacetalks.check_frictionless", str(ROOT / "datapackage.json"), check_frictionless.STOP_WITH_PARENT],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-    )
+    package, _ = read_package(ROOT)
+    child = check_frictionless.start_data_pass(package)
     child.stdin.close()
-    output = child.stdout.read()
-    assert child.wait(timeout=60) == 1
-    assert output == b""  # stopped before its findings: frictionless's pass takes longer than that
-    child.stdout.close()
+    assert check_frictionless.finish_data_pass(child) is None  # no findings: frictionless's pass takes longer than that
+    assert child.returncode == 1
+
+
+@pytest.mark.parametrize("executable", [None, ""])
+def test_without_a_python_to_start_frictionless_runs_in_the_validator(package_dir, monkeypatch, executable):
+    # An embedded interpreter may have no `sys.executable`: the pass runs here, as it always could.
+    break_descriptor(package_dir)
+    monkeypatch.setattr(sys, "executable", executable)
+    package, _ = read_package(package_dir)
+    assert check_frictionless.start_data_pass(package) is None
+    found = [(p.file, p.rule) for p in validate_package(package_dir, frictionless="full").problems]
+    assert found == [("datapackage.json", "frictionless:package-error")]

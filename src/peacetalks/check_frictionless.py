@@ -124,31 +124,33 @@ def crashed(error: BaseException) -> Problem:
     return Problem.at(DESCRIPTOR, "frictionless:crash", f"frictionless could not check the package: {type(error).__name__}: {error}")
 
 
+# The child: isolated (`-I`: neither the working folder, which may be the package being checked,
+# nor PYTHON* variables reach its path), then given this process's own import path, so that it
+# imports exactly what this process would: the same peacetalks, the same frictionless.
+CHILD = (
+    "import json, sys; sys.path[:] = json.loads(sys.argv[1]); "
+    "from peacetalks.check_frictionless import main; sys.exit(main(sys.argv[2:]))"
+)
+
+
 def start_data_pass(package: Package) -> subprocess.Popen | None:
-    """`check_with_frictionless(full=True)` in a child process (`python -m peacetalks.check_frictionless`),
-    started before our own checks so that it runs on the other core meanwhile: on the real
-    package, `validate` took 1.54-1.78 s with the pass in its own process, and 1.07-1.33 s (about
-    as long as without it) with the pass beside. None when no process starts; `finish_data_pass`
-    gives the findings. The child's stdin stays open until they are read (`STOP_WITH_PARENT`)."""
-    import os
-    from pathlib import Path
+    """`check_with_frictionless(full=True)` in a child process, started before our own checks so
+    that it runs on the other core meanwhile: on the real package, `validate` took 1.54-1.78 s
+    with the pass in the validator's own process, and 1.07-1.33 s (about as long as without it)
+    with the pass beside. None when no child can start; `finish_data_pass` gives the findings.
+    The child's stdin stays open until they are read (`STOP_WITH_PARENT`)."""
+    import json
 
-    import peacetalks
-
-    if package.path is None:
-        return None
-    # The child imports this very copy of peacetalks, whatever else its path holds.
-    home = str(Path(peacetalks.__file__).resolve().parents[1])
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [home, os.environ.get("PYTHONPATH")]))}
+    if package.path is None or not sys.executable or getattr(sys, "frozen", False):
+        return None  # an embedded or frozen interpreter: `sys.executable` may not be a Python
     try:
         return subprocess.Popen(
-            [sys.executable, "-m", "peacetalks.check_frictionless", str(package.path), STOP_WITH_PARENT],
+            [sys.executable, "-I", "-c", CHILD, json.dumps(sys.path), str(package.path), STOP_WITH_PARENT],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
-            env=env,
         )
-    except OSError:
+    except (OSError, ValueError):
         return None
 
 
@@ -207,9 +209,9 @@ def stop_with_parent() -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """`python -m peacetalks.check_frictionless DESCRIPTOR [--stop-with-parent]`: frictionless's
-    findings on that package, data included, as a JSON list of problems on stdout (for
-    `start_data_pass`)."""
+    """`python -m peacetalks.check_frictionless DESCRIPTOR [--stop-with-parent]` (or `CHILD`):
+    frictionless's findings on that package, data included, as a JSON list of problems on stdout
+    (for `start_data_pass`)."""
     import json
 
     path, *options = sys.argv[1:] if argv is None else argv
@@ -218,10 +220,9 @@ def main(argv: list[str] | None = None) -> int:
     package, _ = read_package(path)
     if package is None:
         return 1
-    try:
-        findings = check_with_frictionless(package, {r.name: r.path for r in package.resources}, full=True)
-    except Exception as error:
-        findings = [crashed(error)]
+    # A crash here ends the process with an error: the validator then runs the pass itself and
+    # reports the crash, if it is not one of this process alone.
+    findings = check_with_frictionless(package, {r.name: r.path for r in package.resources}, full=True)
     json.dump([asdict(problem) for problem in findings], sys.stdout)
     return 0
 
