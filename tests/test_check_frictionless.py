@@ -7,7 +7,6 @@ import json
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pytest
 
@@ -73,14 +72,33 @@ def test_validate_runs_the_pass_itself_when_the_child_fails(package_dir, monkeyp
 
 
 def test_the_child_imports_what_the_validator_imports_not_the_checked_folder(package_dir, tmp_path):
-    # Run from inside a folder that holds a module named like one the child imports: the
-    # validator itself never imports from its working folder, and neither may its child.
-    marker = tmp_path / "ran"
-    (package_dir / "frictionless.py").write_text(f"open({str(marker)!r}, 'w').close()\nraise ImportError('shadow')\n")
-    peacetalks = Path(sys.executable).with_name("peacetalks")
-    result = subprocess.run([str(peacetalks), "validate", "."], cwd=package_dir, capture_output=True, text=True)
+    # Run from inside a folder that holds modules named like ones the child imports (`json` before
+    # it is handed the validator's path, `frictionless` after): the validator, started without
+    # its working folder on its path, imports neither, and neither may its child.
+    for name in ("json", "frictionless"):
+        marker = tmp_path / f"{name} ran"
+        (package_dir / f"{name}.py").write_text(f"open({str(marker)!r}, 'w').close()\nraise ImportError('shadow')\n")
+    # Like the console script: the working folder is not on the path, and no -P to hand on.
+    launch = "import sys; del sys.path[0]; from peacetalks.cli import main; main(prog_name='peacetalks')"
+    command = [sys.executable, "-c", launch, "validate", "--frictionless", "full", "."]
+    result = subprocess.run(command, cwd=package_dir, capture_output=True, text=True)
     assert (result.returncode, result.stdout.strip()) == (0, "valid: . (9 tables, 123 rows)")
-    assert not marker.exists()
+    assert sorted(p.name for p in tmp_path.glob("* ran")) == []
+
+
+def test_a_crash_of_the_child_alone_is_not_reported(package_dir, tmp_path, monkeypatch):
+    # A frictionless that only the child would import (this process imported the real one
+    # already): the child fails, the validator runs the pass itself, and the report is the same.
+    import frictionless  # noqa: F401  (imported here first, as validate would)
+
+    expected = [(p.file, p.line, p.rule) for p in validate_package(package_dir, frictionless="full").problems]
+    fake = tmp_path / "fake" / "frictionless"
+    fake.mkdir(parents=True)
+    (fake / "__init__.py").write_text("raise RuntimeError('only in the child')\n")
+    monkeypatch.syspath_prepend(str(fake.parent))
+    package, _ = read_package(package_dir)
+    assert check_frictionless.finish_data_pass(check_frictionless.start_data_pass(package)) is None
+    assert [(p.file, p.line, p.rule) for p in validate_package(package_dir, frictionless="full").problems] == expected
 
 
 @pytest.mark.parametrize("mode", ["auto", "full"])
@@ -138,3 +156,12 @@ def test_without_a_python_to_start_frictionless_runs_in_the_validator(package_di
     assert check_frictionless.start_data_pass(package) is None
     found = [(p.file, p.rule) for p in validate_package(package_dir, frictionless="full").problems]
     assert found == [("datapackage.json", "frictionless:package-error")]
+
+
+def test_a_path_entry_that_is_not_text_does_not_stop_the_child(monkeypatch):
+    # The import system skips such entries; so does the path handed to the child.
+    from pathlib import Path
+
+    monkeypatch.setattr(sys, "path", [*sys.path, Path("/nonexistent")])
+    package, _ = read_package(ROOT)
+    assert check_frictionless.finish_data_pass(check_frictionless.start_data_pass(package)) == []

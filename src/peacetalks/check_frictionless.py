@@ -124,9 +124,9 @@ def crashed(error: BaseException) -> Problem:
     return Problem.at(DESCRIPTOR, "frictionless:crash", f"frictionless could not check the package: {type(error).__name__}: {error}")
 
 
-# The child: isolated (`-I`: neither the working folder, which may be the package being checked,
-# nor PYTHON* variables reach its path), then given this process's own import path, so that it
-# imports exactly what this process would: the same peacetalks, the same frictionless.
+# The child: started without the working folder on its path (`-P`; it may be the package being
+# checked, with a `json.py` in it), then given this process's own import path, so that it imports
+# exactly what this process would: the same peacetalks, the same frictionless.
 CHILD = (
     "import json, sys; sys.path[:] = json.loads(sys.argv[1]); "
     "from peacetalks.check_frictionless import main; sys.exit(main(sys.argv[2:]))"
@@ -143,15 +143,25 @@ def start_data_pass(package: Package) -> subprocess.Popen | None:
 
     if package.path is None or not sys.executable or getattr(sys, "frozen", False):
         return None  # an embedded or frozen interpreter: `sys.executable` may not be a Python
+    path = [entry for entry in sys.path if isinstance(entry, str)]  # what the import system reads
     try:
         return subprocess.Popen(
-            [sys.executable, "-I", "-c", CHILD, json.dumps(sys.path), str(package.path), STOP_WITH_PARENT],
+            [sys.executable, *interpreter_options(), "-c", CHILD, json.dumps(path), str(package.path), STOP_WITH_PARENT],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
         )
     except (OSError, ValueError):
         return None
+
+
+def interpreter_options() -> list[str]:
+    """The options this interpreter runs with (`-I`, `-E`, `-X`, `-W`...), so that the child reads
+    the data as this process would (a `PYTHONINTMAXSTRDIGITS` or `-X int_max_str_digits` decides
+    whether a 5,000-digit integer is one). `_args_from_interpreter_flags` is how multiprocessing
+    starts a like child; it is private, hence the fallback to none."""
+    options = getattr(subprocess, "_args_from_interpreter_flags", list)()
+    return [*options, "-P", "-X", f"int_max_str_digits={sys.get_int_max_str_digits()}"]
 
 
 def finish_data_pass(process: subprocess.Popen) -> list[Problem] | None:
