@@ -50,3 +50,13 @@ def test_a_column_in_several_chunks_is_encoded_as_one() -> None:
     codes, values = encode(kinds)
     assert values.tolist() == ["a", "b", "c"]
     assert codes[[0, 1, 6_000, 6_001]].tolist() == [0, 1, 2, -1]
+
+
+def test_whole_numbers_are_read_exactly_and_those_outside_64_bits_are_not_read() -> None:
+    # Read through floats, 99999999999999999999 became -2**63 and 9007199254740993 became ...992.
+    cells = ["99999999999999999999", "9007199254740993", "9223372036854775807", "9223372036854775808",
+             "-9223372036854775808", "-9223372036854775809", "+00000000000000000000042", "1" + "0" * 5000, "1.0", ""]  # fmt: skip
+    typed, unreadable = convert_column(pd.Series(cells, dtype="string"), {"type": "integer"}, [""])
+    assert typed.tolist() == [pd.NA, 9007199254740993, 2**63 - 1, pd.NA, -(2**63), pd.NA, 42, pd.NA, pd.NA, pd.NA]
+    assert unreadable.tolist() == [True, False, False, True, False, True, False, True, True, False]
+    assert str(typed.dtype) == "Int64"

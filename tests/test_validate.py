@@ -549,3 +549,18 @@ def test_ctrl_c_while_a_table_waits_for_its_parent_stops_the_check():
         "started a",
         "started b",
     ]
+
+
+def test_an_integer_too_large_for_64_bits_is_a_type_problem_not_a_wrapped_number(package_dir):
+    # Read through floats, it became -2**63 and was reported as below the minimum of 0.
+    schema_path = package_dir / "schemas/statuses.schema.json"
+    schema = json.loads(schema_path.read_text(encoding="utf-8"))
+    next(f for f in schema["fields"] if f["name"] == "value")["type"] = "integer"
+    schema_path.write_text(json.dumps(schema, indent=2), encoding="utf-8")
+    statuses = package_dir / "data/statuses.csv"
+    replace_in(statuses, ",90,percent,", ",99999999999999999999,percent,")
+    rehash(package_dir)
+    found = validate_package(package_dir, frictionless="off").problems
+    line = line_of(statuses, ",99999999999999999999,")
+    assert [(p.file, p.line, p.column, p.rule) for p in found] == [("data/statuses.csv", line, "value", "type")]
+    assert "9223372036854775807" in found[0].hint

@@ -84,9 +84,18 @@ def convert_column(text: pd.Series, field: dict, missing: list[str]) -> tuple[pd
     present = (text != "") & text.notna() if missing == [""] else ~text.isin(missing) & text.notna()
     cells = text.where(present)
     if kind == "integer" or kind == "year":
-        numbers = pd.to_numeric(cells, errors="coerce")
-        whole = numbers.notna() & (numbers == numbers.round()) & cells.str.fullmatch(r"[+-]?\d+").fillna(False).astype(bool)
-        typed = numbers.where(whole).astype("Float64").astype("Int64")
+        # Read exactly, never through floats: a float cast wrapped 99999999999999999999 round to
+        # -2**63 and rounded 9007199254740993 to ...992. A number outside 64 bits is not read:
+        # Int64, SQLite's INTEGER and Parquet's int64 cannot hold it.
+        whole = cells.str.fullmatch(r"[+-]?\d+").fillna(False).astype(bool)
+        digits = cells.where(whole).str.lstrip("+-").str.lstrip("0").str.len()
+        nineteen = (digits == 19).fillna(False).astype(bool)
+        whole &= (digits < 19).fillna(False).astype(bool) | nineteen
+        if nineteen.any():
+            whole[nineteen] = cells[nineteen].map(fits_64_bits).astype(bool)
+        typed = pd.Series(pd.NA, index=text.index, dtype="Int64")
+        if whole.any():
+            typed[whole] = pd.to_numeric(cells[whole].astype(str)).astype("Int64")
         return typed, present & ~whole
     if kind == "number":
         numbers = pd.to_numeric(cells, errors="coerce").astype("Float64")
@@ -105,6 +114,11 @@ def convert_column(text: pd.Series, field: dict, missing: list[str]) -> tuple[pd
         typed = pd.to_datetime(cells, format="ISO8601", errors="coerce", utc=True).astype("datetime64[s, UTC]")
         return typed, present & typed.isna()
     raise AssertionError(kind)  # every kind in NOT_TEXT is handled above
+
+
+def fits_64_bits(cell: str) -> bool:
+    """A whole number of 19 digits (the most a 64-bit integer has): whether it is in range."""
+    return -(2**63) <= int(cell) < 2**63
 
 
 def text_column(text: pd.Series, missing: list[str]) -> pd.Series:
@@ -149,7 +163,7 @@ def convert_frame(frame: pd.DataFrame, schema: dict, file: str, *, categorical: 
 
 def type_hint(field: dict) -> str | None:
     return {
-        "integer": "write a whole number, digits only (no thousands separator)",
+        "integer": "write a whole number, digits only (no thousands separator), from -9223372036854775808 to 9223372036854775807",
         "number": "write a number with a dot as decimal mark, no unit or % sign",
         "boolean": "write true or false",
         "date": "write the date as YYYY-MM-DD, or leave the cell empty when the source gives none",
