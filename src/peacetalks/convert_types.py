@@ -116,9 +116,13 @@ def convert_column(text: pd.Series, field: dict, missing: list[str]) -> tuple[pd
     raise AssertionError(kind)  # every kind in NOT_TEXT is handled above
 
 
+# The range of PANDAS_DTYPES["integer"] (Int64), which SQLite's INTEGER and Parquet's int64 share.
+INTEGER_RANGE = np.iinfo(np.int64)
+
+
 def fits_64_bits(cell: str) -> bool:
     """A whole number of 19 digits (the most a 64-bit integer has): whether it is in range."""
-    return -(2**63) <= int(cell) < 2**63
+    return INTEGER_RANGE.min <= int(cell) <= INTEGER_RANGE.max
 
 
 def text_column(text: pd.Series, missing: list[str]) -> pd.Series:
@@ -163,7 +167,7 @@ def convert_frame(frame: pd.DataFrame, schema: dict, file: str, *, categorical: 
 
 def type_hint(field: dict) -> str | None:
     return {
-        "integer": "write a whole number, digits only (no thousands separator), from -9223372036854775808 to 9223372036854775807",
+        "integer": f"write a whole number, digits only (no thousands separator), from {INTEGER_RANGE.min} to {INTEGER_RANGE.max}",
         "number": "write a number with a dot as decimal mark, no unit or % sign",
         "boolean": "write true or false",
         "date": "write the date as YYYY-MM-DD, or leave the cell empty when the source gives none",

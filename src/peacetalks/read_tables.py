@@ -318,8 +318,8 @@ def cut_at_line_ends(handle):
 def piece_lines(piece: memoryview) -> int:
     """The lines of a piece cut by `cut_at_line_ends`. Raises pyarrow.ArrowInvalid on a NUL byte or
     bytes that are not UTF-8 (the whole-file reader reports them), and on a byte-order mark at the
-    start of the piece, which pyarrow would drop from the first cell. numpy counts without holding the GIL, which the
-    other table's checks need."""
+    start of the piece, which pyarrow would drop from the first cell. numpy counts without holding
+    the GIL, which the other table's checks need."""
     import numpy as np
     import pyarrow as pa
 
