@@ -583,7 +583,7 @@ def found_by_kind(defects: list[Defect], reported: set[tuple], tool: str, out: P
 # started right after another one reuses the memory that one freed, and skips the host's page
 # faults that a process started after a pause pays: measured here, the pyarrow read of the 1M
 # package took 0.87-1.05 s right after itself and 1.49-1.62 s after a 4 s pause (system time
-# 0.13-0.22 s against 1.12-1.32 s). With a pause, every run of every tool starts as a user's
+# 0.10-0.22 s against 1.12-1.32 s). With a pause, every run of every tool starts as a user's
 # single run does.
 PAUSE = 3.0
 
@@ -712,15 +712,12 @@ def real_package(repeat: int, package_path: Path = ROOT, pause: float = PAUSE) -
     """The third target: `peacetalks validate` against `frictionless validate` on the real package,
     and, for scale, importing pandas and Pandera alone: both are on peacetalks's path (the issue
     asks for Pandera and for frictionless's own pass), and neither is on frictionless's."""
-    import csv
+    from peacetalks.validate import validate_package
 
     package, problems = read_package(package_path)
     if package is None:
         raise SystemExit(f"cannot read the package: {problems}")
-    rows = 0
-    for resource in package.resources:
-        with (package.root / resource.path).open(encoding="utf-8", newline="") as handle:
-            rows += sum(1 for _ in csv.reader(handle)) - 1
+    rows = sum(validate_package(package.root, frictionless="off").tables.values())
     work = Path(tempfile.mkdtemp(prefix="peacetalks-bench-"))
     try:
         commands = {
