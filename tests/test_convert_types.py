@@ -60,3 +60,27 @@ def test_whole_numbers_are_read_exactly_and_those_outside_64_bits_are_not_read()
     assert typed.tolist() == [pd.NA, 9007199254740993, 2**63 - 1, pd.NA, -(2**63), pd.NA, 42, pd.NA, pd.NA, pd.NA]
     assert unreadable.tolist() == [True, False, False, True, False, True, False, True, True, False]
     assert str(typed.dtype) == "Int64"
+
+
+def test_every_typed_column_has_the_dtype_the_pandera_schema_declares() -> None:
+    """The checks leave Pandera's dtype check out (`check_data.rows_only`): this holds instead."""
+    from peacetalks.build_pandera import build_schema
+    from peacetalks.convert_types import PANDAS_DTYPES, convert_frame
+
+    cells = {
+        "string": "a",
+        "integer": "-12",
+        "number": "1.5",
+        "boolean": "true",
+        "date": "2025-12-14",
+        "datetime": "2025-12-14T10:00:00Z",
+        "year": "2025",
+        "time": "10:00:00",  # a type kept as text
+    }
+    assert PANDAS_DTYPES.keys() <= cells.keys()
+    table_schema = {"fields": [{"name": kind, "type": kind} for kind in cells]}
+    text = pd.DataFrame({kind: pd.Series([cell, ""], dtype="str") for kind, cell in cells.items()})
+    typed, problems = convert_frame(text, table_schema, "t.csv")
+    assert problems == []
+    assert {kind: str(dtype) for kind, dtype in typed.dtypes.items()} == {kind: PANDAS_DTYPES.get(kind, "string") for kind in cells}
+    build_schema(table_schema, "t").validate(typed, lazy=True)  # raises SchemaErrors on any other dtype

@@ -81,6 +81,7 @@ def convert_column(text: pd.Series, field: dict, missing: list[str]) -> tuple[pd
     kind = field.get("type", "string")
     if kind not in NOT_TEXT:
         return text_column(text, missing), pd.Series(False, index=text.index)
+    dtype = PANDAS_DTYPES[kind]
     present = (text != "") & text.notna() if missing == [""] else ~text.isin(missing) & text.notna()
     cells = text.where(present)
     if kind == "integer" or kind == "year":
@@ -93,25 +94,25 @@ def convert_column(text: pd.Series, field: dict, missing: list[str]) -> tuple[pd
         whole &= (digits < 19).fillna(False).astype(bool) | nineteen
         if nineteen.any():
             whole[nineteen] = cells[nineteen].map(fits_64_bits).astype(bool)
-        typed = pd.Series(pd.NA, index=text.index, dtype="Int64")
+        typed = pd.Series(pd.NA, index=text.index, dtype=dtype)
         if whole.any():
-            typed[whole] = pd.to_numeric(cells[whole].astype(str)).astype("Int64")
+            typed[whole] = pd.to_numeric(cells[whole].astype(str)).astype(dtype)
         return typed, present & ~whole
     if kind == "number":
-        numbers = pd.to_numeric(cells, errors="coerce").astype("Float64")
+        numbers = pd.to_numeric(cells, errors="coerce").astype(dtype)
         read_as_number = numbers.notna()  # "INF" and "1e400" read as infinity, as Table Schema allows
         return numbers, present & ~read_as_number
     if kind == "boolean":
         true_values = field.get("trueValues", DEFAULT_TRUE)
         false_values = field.get("falseValues", DEFAULT_FALSE)
         mapping = {**{v: True for v in true_values}, **{v: False for v in false_values}}
-        typed = cells.map(mapping).astype("boolean")
+        typed = cells.map(mapping).astype(dtype)
         return typed, present & typed.isna()
     if kind == "date":
-        typed = pd.to_datetime(cells, format="%Y-%m-%d", errors="coerce").astype("datetime64[s]")
+        typed = pd.to_datetime(cells, format="%Y-%m-%d", errors="coerce").astype(dtype)
         return typed, present & typed.isna()
     if kind == "datetime":
-        typed = pd.to_datetime(cells, format="ISO8601", errors="coerce", utc=True).astype("datetime64[s, UTC]")
+        typed = pd.to_datetime(cells, format="ISO8601", errors="coerce", utc=True).astype(dtype)
         return typed, present & typed.isna()
     raise AssertionError(kind)  # every kind in NOT_TEXT is handled above
 
