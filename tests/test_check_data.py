@@ -7,6 +7,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+import peacetalks.check_data
 import peacetalks.read_tables
 from conftest import ROOT, rehash
 from peacetalks.check_data import allowed_hint, check_table
@@ -29,9 +30,14 @@ def same_slip_in_three_batches(package_dir: Path, monkeypatch: pytest.MonkeyPatc
     return lines, [(p["rule"], p["file"], p["line"], p["column"], p["value"]) for p in report["problems"]]
 
 
-def test_a_bad_value_is_reported_in_every_batch_that_holds_it(package_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("by_value_min_rows", [0, peacetalks.check_data.BY_VALUE_MIN_ROWS], ids=["by value", "row by row"])
+def test_a_bad_value_is_reported_in_every_batch_that_holds_it(
+    package_dir: Path, monkeypatch: pytest.MonkeyPatch, by_value_min_rows: int
+) -> None:
     """A large table is checked a batch at a time: a failing value must be reported on every row
-    that holds it, in every batch, and nothing else."""
+    that holds it, in every batch, and nothing else; whether the batch's value checks run on its
+    distinct values or on its rows (`run_pandera`)."""
+    monkeypatch.setattr(peacetalks.check_data, "BY_VALUE_MIN_ROWS", by_value_min_rows)
     lines, found = same_slip_in_three_batches(package_dir, monkeypatch, "actor_type", "country")
     assert found == [("enum", "data/actors.csv", line, "actor_type", "country") for line in lines]
 
