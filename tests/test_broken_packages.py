@@ -12,6 +12,7 @@ import csv
 import io
 import json
 import os
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -439,6 +440,25 @@ def length_range_that_no_value_can_meet(root: Path) -> Expect:
     path = root / "schemas/actors.schema.json"
     edit_json(path, lambda s: field_of(s, "name")["constraints"].update(minLength=5, maxLength=3))
     return Expect("schema", "schemas/actors.schema.json", line_of(path, '"minLength": 5'), column="name", message="greater than")
+
+
+@case
+def pattern_that_engines_read_differently(root: Path) -> Expect:
+    # found by a review's fuzzer: Python's FutureWarning reached stderr, naming pandas' and Pandera's files
+    path = root / "schemas/actors.schema.json"
+    edit_json(path, lambda s: field_of(s, "actor_id")["constraints"].update(pattern="^[[a-z]][a-z0-9_]*$"))
+    line = line_of(path, '"^[[a-z]][a-z0-9_]*$"')
+    return Expect("schema", "schemas/actors.schema.json", line, column="actor_id", message="Possible nested set at position 2")
+
+
+def test_a_pattern_python_warns_about_is_a_problem_not_a_warning(package_dir: Path) -> None:
+    pattern_that_engines_read_differently(package_dir)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # any warning, from any library, fails the run
+        code, report, _ = run_cli(package_dir)
+    assert code == 1
+    assert [(p["rule"], p["column"]) for p in report["problems"]] == [("schema", "actor_id")]
+    assert report["problems"][0]["hint"].startswith("escape the character meant literally: \\[ inside [...]")
 
 
 @case
