@@ -743,6 +743,7 @@ def real_table(rows: int, runs: list[Run]) -> str:
         f"  peacetalks / frictionless = {walls['peacetalks validate'] / frictionless:.2f}; "
         f"importing pandas and Pandera alone = {walls['import pandas + Pandera'] / frictionless:.2f} of frictionless's whole run"
     )
+    lines.append(f"  target: no slower than frictionless: {verdict(walls['peacetalks validate'] <= frictionless)}")
     return "\n".join(lines)
 
 
@@ -759,13 +760,48 @@ def table(results: list[dict]) -> str:
         walls = {run["tool"].split()[0]: run["wall"] for run in result["runs"]}
         ratios = []
         if "frictionless" in walls:
-            ratios.append(
-                f"a/b (validate / frictionless) = {walls['peacetalks'] / walls['frictionless']:.3f}"
-                f" ({walls['frictionless'] / walls['peacetalks']:.1f}x faster)"
-            )
+            ratio = walls["peacetalks"] / walls["frictionless"]
+            than = f"{1 / ratio:.1f}x faster" if ratio <= 1 else f"{ratio:.1f}x slower"
+            ratios.append(f"a/b (validate / frictionless) = {ratio:.3f} ({than})")
         ratios.append(f"a/c (validate / pyarrow read) = {walls['peacetalks'] / walls['pyarrow']:.2f}")
         lines.append("  " + "; ".join(ratios))
     return "\n".join(lines)
+
+
+# Issue 5's targets, by the size of the largest table (its "Done when" runs `--rows 1000000`).
+TARGETS = {
+    1_000_000: {"times_faster_than_frictionless": 20, "times_the_pyarrow_read": 5, "peak_mb": 600},
+    10_000_000: {"peak_mb": 3_000},
+}
+
+
+def verdict(met: bool) -> str:
+    return "met" if met else "NOT MET"
+
+
+def targets(result: dict) -> str:
+    """One line: each of issue 5's targets at this size, its figure and whether it is met; empty
+    at a size the issue sets no target for."""
+    wanted = TARGETS.get(result["largest_table_rows"])
+    if wanted is None:
+        return ""
+    runs = {run["tool"].split()[0]: run for run in result["runs"]}
+    ours = runs["peacetalks"]
+    found = ours["found"] == ours["planted"] and not ours["extra"]
+    parts = [f"every planted defect found, nothing else ({ours['found']}/{ours['planted']}): {verdict(found)}"]
+    if "times_faster_than_frictionless" in wanted:
+        least = wanted["times_faster_than_frictionless"]
+        if "frictionless" in runs:
+            times = runs["frictionless"]["wall"] / ours["wall"]
+            parts.append(f"at least {least}x faster than frictionless ({times:.1f}x): {verdict(times >= least)}")
+        else:
+            parts.append(f"at least {least}x faster than frictionless: frictionless not run")
+    if "times_the_pyarrow_read" in wanted:
+        most = wanted["times_the_pyarrow_read"]
+        times = ours["wall"] / runs["pyarrow"]["wall"]
+        parts.append(f"within {most}x the pyarrow read ({times:.2f}x): {verdict(times <= most)}")
+    parts.append(f"peak memory under {wanted['peak_mb']:,} MB ({ours['peak_mb']:,.0f} MB): {verdict(ours['peak_mb'] < wanted['peak_mb'])}")
+    return f"  targets at {result['largest_table_rows']:,} rows: " + "; ".join(parts)
 
 
 def kinds(result: dict) -> str:
@@ -842,6 +878,8 @@ def main(argv: list[str] | None = None) -> int:
         results.append(result)
         print(table([result]))
         print(kinds(result))
+        if targets(result):
+            print(targets(result))
         sys.stdout.flush()
     everything = results
     if args.save:

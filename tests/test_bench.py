@@ -80,6 +80,34 @@ def test_the_table_prints_each_tool(bench, result):
     assert "a/c" in text
 
 
+def sized(rows: int, validate: tuple, frictionless: float | None, pyarrow: float) -> dict:
+    """A bench result with these figures: validate = (wall, peak MB, found, planted, extra)."""
+    wall, peak, found, planted, extra = validate
+    runs = [{"tool": "peacetalks validate", "wall": wall, "peak_mb": peak, "found": found, "planted": planted, "extra": extra}]
+    if frictionless is not None:
+        runs.append({"tool": "frictionless validate", "wall": frictionless, "peak_mb": 1.0, "found": 11, "planted": planted, "extra": []})
+    runs.append({"tool": "pyarrow read (floor)", "wall": pyarrow, "peak_mb": 1.0, "found": None, "planted": None, "extra": []})
+    return {"largest_table_rows": rows, "rows": rows, "runs": [run | {"rows": rows} for run in runs]}
+
+
+def test_the_issue_targets_are_judged_on_the_figures_at_their_size(bench):
+    met = bench.targets(sized(1_000_000, (6.0, 599.0, 17, 17, []), 120.0, 1.2))
+    assert met == (
+        "  targets at 1,000,000 rows: every planted defect found, nothing else (17/17): met; "
+        "at least 20x faster than frictionless (20.0x): met; within 5x the pyarrow read (5.00x): met; "
+        "peak memory under 600 MB (599 MB): met"
+    )
+    missed = bench.targets(sized(1_000_000, (6.0, 600.0, 16, 17, []), 119.0, 1.19))
+    assert missed.count("NOT MET") == 4, missed
+    assert "(16/17)" in missed and "(19.8x)" in missed and "(5.04x)" in missed and "(600 MB)" in missed
+    extra = bench.targets(sized(1_000_000, (6.0, 500.0, 17, 17, [["data/actors.csv", 3, "unique"]]), None, 1.2))
+    assert "nothing else (17/17): NOT MET" in extra and "frictionless not run" in extra
+    ten_million = bench.targets(sized(10_000_000, (70.0, 3_000.0, 17, 17, []), None, 14.0))
+    assert ten_million.endswith("peak memory under 3,000 MB (3,000 MB): NOT MET")
+    assert bench.targets(sized(100_000, (2.0, 400.0, 17, 17, []), 18.0, 0.3)) == ""  # the issue sets none there
+    assert "(1.2x slower)" in bench.table([sized(10_000, (2.4, 200.0, 17, 17, []), 2.0, 0.2)])
+
+
 def test_report_is_the_same_when_tables_are_checked_in_batches(bench, tmp_path, monkeypatch):
     """Large tables are read and checked in batches; forced tiny batches must give the whole-table report."""
     import dataclasses
@@ -114,6 +142,8 @@ def test_the_real_package_comparison_times_each_tool_on_the_real_package(bench):
     text = bench.real_table(rows, runs)
     assert text.splitlines()[0].startswith(f"real package ({rows:,} rows)")
     assert "peacetalks / frictionless = " in text
+    slower = runs[0].wall > runs[1].wall
+    assert text.splitlines()[-1] == f"  target: no slower than frictionless: {'NOT MET' if slower else 'met'}"
 
 
 def test_tools_compared_take_turns_round_by_round_each_after_a_pause(bench, tmp_path):
