@@ -6,7 +6,8 @@ import pandas as pd
 import pandera.pandas as pa
 import pytest
 
-from peacetalks.build_pandera import anchored, build_schema
+from peacetalks.build_pandera import build_schema
+from peacetalks.read_patterns import anchored
 
 
 def failing(pattern: str, values: list[str]) -> list[str]:

@@ -11,17 +11,7 @@ from __future__ import annotations
 import pandera.pandas as pa
 
 from peacetalks.convert_types import PANDAS_DTYPES
-
-
-def anchored(pattern: str) -> str:
-    """Table Schema patterns must match the whole value (XML Schema regex semantics): `\\Z` after
-    it. A final unescaped `$` then adds nothing (`$\\Z` matches where `\\Z` does) and is dropped:
-    pandas scans every value for a line end before it lets pyarrow match a pattern that ends in `$`
-    (Python's `$` also matches before a final line end), about a quarter of the check's time."""
-    escapes = len(pattern[:-1]) - len(pattern[:-1].rstrip("\\"))
-    if pattern.endswith("$") and escapes % 2 == 0:
-        pattern = pattern[:-1]
-    return rf"(?:{pattern})\Z"
+from peacetalks.read_patterns import anchored
 
 
 def field_checks(field: dict) -> list[pa.Check]:

@@ -7,12 +7,11 @@ without a word, so here it is an error."""
 from __future__ import annotations
 
 import difflib
-import re
-import warnings
 from pathlib import Path
 
 from peacetalks.problems import Problem
 from peacetalks.read_package import DESCRIPTOR, Package, Resource, as_list, json_lines_of, line_at
+from peacetalks.read_patterns import pattern_problem
 
 PACKAGE_KEYS = {
     "$schema",
@@ -221,24 +220,9 @@ def check_field(where: Located, field: dict, resource: Resource, at: tuple) -> l
         return where.problem("schema", f"{context}: {message}", (*at, "constraints", key), column=name, value=constraints[key], hint=hint)
 
     if "pattern" in constraints:
-        # Python warns (FutureWarning) of a pattern whose meaning differs between engines and will
-        # change in Python itself, such as a `[` inside a character class: a set within a set to
-        # XML Schema, which Table Schema patterns follow, a literal `[` to Python today. Reported
-        # here, once, rather than as Python's warning on stderr each time pandas compiles it.
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", FutureWarning)
-            try:
-                re.compile(str(constraints["pattern"]))
-            except re.error as error:
-                problems.append(constraint_problem("pattern", f"the pattern is not a valid regular expression ({error})"))
-            except FutureWarning as warning:
-                problems.append(
-                    constraint_problem(
-                        "pattern",
-                        f"the pattern reads differently in different regular-expression engines ({warning})",
-                        hint=r"escape the character meant literally: \[ inside [...], and \&, \-, \|, \~ when doubled there",
-                    )
-                )
+        refused = pattern_problem(str(constraints["pattern"]))
+        if refused is not None:
+            problems.append(constraint_problem("pattern", *refused))
     lengths = []
     for key in ("minLength", "maxLength"):
         if key not in constraints:

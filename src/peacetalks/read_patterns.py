@@ -1,0 +1,58 @@
+"""Table Schema patterns as the checks use them: matched against the whole value (`anchored`),
+and refused, with a located reason, when Python cannot use them or warns about them
+(`pattern_problem`). Kept free of pandas and Pandera: the descriptor is checked before they are
+imported."""
+
+from __future__ import annotations
+
+import re
+import warnings
+
+# The hint for a pattern Python warns about (a `[` inside a character class and the like).
+NESTED_SET_HINT = (
+    "Table Schema patterns are XML Schema regular expressions: inside [...] write a literal [ as \\[, "
+    "and drop brackets doubled by mistake ([[a-z]] means [a-z]); POSIX classes such as [[:alpha:]] do not exist there"
+)
+
+
+def anchored(pattern: str) -> str:
+    """Table Schema patterns must match the whole value (XML Schema regex semantics): `\\Z` after
+    it. A final unescaped `$` then adds nothing (`$\\Z` matches where `\\Z` does) and is dropped:
+    pandas scans every value for a line end before it lets pyarrow match a pattern that ends in `$`
+    (Python's `$` also matches before a final line end), about a quarter of the check's time."""
+    escapes = len(pattern[:-1]) - len(pattern[:-1].rstrip("\\"))
+    if pattern.endswith("$") and escapes % 2 == 0:
+        pattern = pattern[:-1]
+    return rf"(?:{pattern})\Z"
+
+
+def pattern_problem(pattern: str) -> tuple[str, str | None] | None:
+    """Why the checks cannot use `pattern`, and a hint; None when they can.
+
+    Refused: a pattern Python cannot compile, alone or as the checks compile it (`anchored`: an
+    inline flag such as `(?i)` must then come first, and XML Schema has none); and one Python warns
+    about (FutureWarning), such as `[[a-z]]`: a `[` inside a character class is not allowed in XML
+    Schema, Python reads it as a literal today and warns that this will change. Reported here, once,
+    rather than as Python's warning on stderr each time pandas compiles the pattern."""
+    for form in (pattern, anchored(pattern)):
+        # `re` caches what it compiled, and a cached pattern does not warn again: a pattern seen
+        # earlier in this process (a notebook, a second validation) would pass unnoticed.
+        re.purge()
+        # Records, rather than raises, the warning, so that a pattern that is also invalid gets
+        # Python's error, the more precise message. (The hashing thread, the only other one
+        # running now, issues no warning.)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            try:
+                re.compile(form)
+            except re.error as error:
+                if form is pattern:
+                    return f"the pattern is not a valid regular expression ({error})", None
+                return (
+                    f"the pattern cannot be matched against a whole value ({error})",
+                    "XML Schema regular expressions, which Table Schema patterns are, have no inline flags such as (?i)",
+                )
+        future = [w for w in caught if issubclass(w.category, FutureWarning)]
+        if future:
+            return f"Python warns that it will read the pattern differently ({future[0].message}; counting from 0)", NESTED_SET_HINT
+    return None

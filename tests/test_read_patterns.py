@@ -1,0 +1,44 @@
+"""Which Table Schema patterns the checks refuse, and why (read_patterns.pattern_problem)."""
+
+from __future__ import annotations
+
+import re
+import warnings
+
+import pytest
+
+from peacetalks.read_patterns import NESTED_SET_HINT, anchored, pattern_problem
+
+
+@pytest.mark.parametrize("pattern", ["^[a-z][a-z0-9_]*$", "[A-Z]{3}", r"[\[\]]+", "(?=a)a"])
+def test_a_pattern_python_reads_without_complaint_is_used(pattern: str) -> None:
+    assert pattern_problem(pattern) is None
+
+
+def test_a_pattern_python_warns_about_is_refused_with_python_s_reason_and_a_hint() -> None:
+    assert pattern_problem("^[[a-z]]+$") == (
+        "Python warns that it will read the pattern differently (Possible nested set at position 2; counting from 0)",
+        NESTED_SET_HINT,
+    )
+
+
+def test_a_pattern_compiled_earlier_in_the_process_is_still_refused() -> None:
+    # `re` caches compiled patterns, and a cached pattern does not warn again: both forms the
+    # checks compile, as a pandas check of an earlier run would leave them.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        re.compile("[[0-9]]")
+        re.compile(anchored("[[0-9]]"))
+    assert pattern_problem("[[0-9]]") is not None
+
+
+def test_an_invalid_pattern_gets_python_s_error_even_when_python_also_warns() -> None:
+    message, hint = pattern_problem("[a--b]")
+    assert message.startswith("the pattern is not a valid regular expression (bad character range a--")
+    assert hint is None
+
+
+def test_an_inline_flag_is_refused_since_the_checks_cannot_match_it_against_a_whole_value() -> None:
+    message, hint = pattern_problem("(?i)[a-z ]+")
+    assert message.startswith("the pattern cannot be matched against a whole value (global flags not at the start")
+    assert "(?i)" in hint
