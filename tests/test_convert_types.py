@@ -84,3 +84,18 @@ def test_every_typed_column_has_the_dtype_the_pandera_schema_declares() -> None:
     assert problems == []
     assert {kind: str(dtype) for kind, dtype in typed.dtypes.items()} == {kind: PANDAS_DTYPES.get(kind, "string") for kind in cells}
     build_schema(table_schema, "t").validate(typed, lazy=True)  # raises SchemaErrors on any other dtype
+
+
+def test_digits_of_other_scripts_are_not_an_integer_and_do_not_stop_the_check() -> None:
+    # found by a review: "\d" let "٣" through to pandas, whose error stopped the whole validation
+    typed, unreadable = convert_column(pd.Series(["٣", "12", "٣4", "+7"], dtype="str"), {"type": "integer"}, [""])
+    assert typed.tolist() == [pd.NA, 12, pd.NA, 7]
+    assert unreadable.tolist() == [True, False, True, False]
+
+
+def test_a_date_is_four_two_and_two_digits() -> None:
+    # found by a review: strptime's %m and %d take one digit as well
+    cells = ["2025-01-01", "2025-1-1", "2025-01-1", "20250101", "２０２５-01-01", "2025-02-30", ""]
+    typed, unreadable = convert_column(pd.Series(cells, dtype="str"), {"type": "date"}, [""])
+    assert typed.notna().tolist() == [True, False, False, False, False, False, False]
+    assert unreadable.tolist() == [False, True, True, True, True, True, False]

@@ -88,7 +88,8 @@ def convert_column(text: pd.Series, field: dict, missing: list[str]) -> tuple[pd
         # Read exactly, never through floats: a float cast wrapped 99999999999999999999 round to
         # -2**63 and rounded 9007199254740993 to ...992. A number outside 64 bits is not read:
         # Int64, SQLite's INTEGER and Parquet's int64 cannot hold it.
-        whole = cells.str.fullmatch(r"[+-]?\d+").fillna(False).astype(bool)
+        # [0-9], not \d: \d also matches other scripts' digits ("٣"), which pandas cannot read.
+        whole = cells.str.fullmatch(r"[+-]?[0-9]+").fillna(False).astype(bool)
         digits = cells.where(whole).str.lstrip("+-").str.lstrip("0").str.len()
         nineteen = (digits == 19).fillna(False).astype(bool)
         whole &= (digits < 19).fillna(False).astype(bool) | nineteen
@@ -109,7 +110,9 @@ def convert_column(text: pd.Series, field: dict, missing: list[str]) -> tuple[pd
         typed = cells.map(mapping).astype(dtype)
         return typed, present & typed.isna()
     if kind == "date":
-        typed = pd.to_datetime(cells, format="%Y-%m-%d", errors="coerce").astype(dtype)
+        # strptime's %m and %d also take one digit ("2025-1-1"); Table Schema's date is YYYY-MM-DD.
+        shaped = cells.str.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}").fillna(False).astype(bool)
+        typed = pd.to_datetime(cells.where(shaped), format="%Y-%m-%d", errors="coerce").astype(dtype)
         return typed, present & typed.isna()
     if kind == "datetime":
         typed = pd.to_datetime(cells, format="ISO8601", errors="coerce", utc=True).astype(dtype)
