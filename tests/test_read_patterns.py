@@ -38,6 +38,15 @@ def test_an_invalid_pattern_gets_python_s_error_even_when_python_also_warns() ->
     assert hint is None
 
 
+@pytest.mark.parametrize(
+    ("pattern", "reason"),
+    [("a{4294967296}", "the repetition number is too large"), ("(" * 5_000 + ")" * 5_000, "maximum recursion depth exceeded")],
+)
+def test_a_pattern_re_cannot_hold_is_refused_not_an_internal_error(pattern: str, reason: str) -> None:
+    message, _ = pattern_problem(pattern)
+    assert message.startswith(f"the pattern is not a valid regular expression ({reason}")
+
+
 def test_an_inline_flag_is_refused_since_the_checks_cannot_match_it_against_a_whole_value() -> None:
     message, hint = pattern_problem("(?i)[a-z ]+")
     assert message.startswith("the pattern cannot be matched against a whole value (global flags not at the start")

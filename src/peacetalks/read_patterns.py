@@ -45,7 +45,9 @@ def pattern_problem(pattern: str) -> tuple[str, str | None] | None:
             warnings.simplefilter("always")
             try:
                 re.compile(form)
-            except re.error as error:
+            # OverflowError: a repeat count beyond what `re` can hold (a{4294967296}); RecursionError:
+            # thousands of nested groups. Both are patterns Python cannot use, like a syntax error.
+            except (re.error, OverflowError, RecursionError) as error:
                 if form is pattern:
                     return f"the pattern is not a valid regular expression ({error})", None
                 return (
