@@ -5,17 +5,23 @@ BIN := $(VENV)/bin
 
 .PHONY: check test hashes docs lint clean
 
-# Reinstall when the project's dependencies change.
+# Reinstall when the project's dependencies change. Checking needs the package alone; the test
+# extras (pytest, hypothesis, ruff) come with `make test` or `make lint`: installed, hypothesis
+# is imported by Pandera on every validation (about 0.1 s).
 $(BIN)/.installed: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e .
+	touch $@
+
+$(BIN)/.installed-test: $(BIN)/.installed
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test]'
 	touch $@
 
 check: $(BIN)/.installed
 	$(BIN)/peacetalks validate .
 
-test: $(BIN)/.installed
+test: $(BIN)/.installed-test
 	$(BIN)/python -m pytest
 
 hashes: $(BIN)/.installed
@@ -25,7 +31,7 @@ hashes: $(BIN)/.installed
 docs: $(BIN)/.installed
 	$(BIN)/peacetalks docs .
 
-lint: $(BIN)/.installed
+lint: $(BIN)/.installed-test
 	$(BIN)/ruff check src tests scripts
 
 clean:
