@@ -165,3 +165,34 @@ def test_a_path_entry_that_is_not_text_does_not_stop_the_child(monkeypatch):
     monkeypatch.setattr(sys, "path", [*sys.path, Path("/nonexistent")])
     package, _ = read_package(ROOT)
     assert check_frictionless.finish_data_pass(check_frictionless.start_data_pass(package)) == []
+
+
+def test_frictionless_reads_the_declared_dialect_without_guessing_it(package_dir, monkeypatch):
+    """csv.Sniffer's guess took 36 s on a cell of 30,000 commas (the fuzz test): frictionless must
+    not call it, and must still read every file and find what it finds."""
+    import csv
+
+    def tripwire(self, sample, delimiters=None):
+        raise AssertionError("frictionless guessed a dialect")
+
+    monkeypatch.setattr(csv.Sniffer, "sniff", tripwire)
+    statuses = package_dir / "data/statuses.csv"
+    replace_in(statuses, ",90,percent,", ",90%,percent,")
+    rehash(package_dir)
+    package, _ = read_package(package_dir)
+    found = check_frictionless.check_with_frictionless(package, {r.name: r.path for r in package.resources}, full=True)
+    line = line_of(statuses, ",90%,percent,")
+    assert [(p.file, p.line, p.column, p.rule) for p in found] == [("data/statuses.csv", line, "value", "type")]
+    assert csv.Sniffer.sniff is tripwire  # put back as it was
+
+
+def test_a_declared_delimiter_is_the_one_frictionless_reads_with(tmp_path):
+    """The Sniffer's stand-in gives Data Package's default dialect, with a declared delimiter."""
+    import csv
+
+    with check_frictionless.declared_dialect():
+        default = csv.Sniffer().sniff("a;b\n1;2\n", ",\t;|")
+        declared = csv.Sniffer().sniff("a,b\n1,2\n", ";")
+    assert (default.delimiter, default.quotechar, default.doublequote) == (",", '"', True)
+    assert declared.delimiter == ";"
+    assert csv.excel.delimiter == ","  # the stand-in never changes the standard dialect
