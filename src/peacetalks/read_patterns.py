@@ -50,10 +50,9 @@ def pattern_problem(pattern: str) -> tuple[str, str | None] | None:
             except (re.error, OverflowError, RecursionError) as error:
                 if form is pattern:
                     return f"the pattern is not a valid regular expression ({error})", None
-                return (
-                    f"the pattern cannot be matched against a whole value ({error})",
-                    "XML Schema regular expressions, which Table Schema patterns are, have no inline flags such as (?i)",
-                )
+                flags = "global flags" in str(error)
+                hint = "XML Schema regular expressions, which Table Schema patterns are, have no inline flags such as (?i)"
+                return f"the pattern cannot be matched against a whole value ({error})", hint if flags else None
         future = [w for w in caught if issubclass(w.category, FutureWarning)]
         if future:
             return f"Python warns that it will read the pattern differently ({future[0].message}; counting from 0)", NESTED_SET_HINT
