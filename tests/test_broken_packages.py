@@ -462,6 +462,43 @@ def test_a_pattern_python_warns_about_is_a_problem_not_a_warning(package_dir: Pa
 
 
 @case
+def constraint_the_type_does_not_take(root: Path) -> Expect:
+    # found by a review: Pandera's check raised on the number column, and the exception was reported
+    # as the value of a `pattern` problem with no line, as if the data were wrong
+    path = root / "schemas/statuses.schema.json"
+    edit_json(path, lambda s: field_of(s, "value")["constraints"].update(pattern="^[0-9]+$"))
+    line = line_of(path, '"pattern": "^[0-9]+$"')
+    message = "type number does not take `pattern`"
+    return Expect("schema", "schemas/statuses.schema.json", line, column="value", message=message, hint="minimum")
+
+
+@case
+def date_bound_that_is_no_date(root: Path) -> Expect:
+    # found by a review: pandas could not compare the dates with it, and its TypeError was the value
+    path = root / "schemas/sources.schema.json"
+    edit_json(path, lambda s: field_of(s, "published").update(constraints={"minimum": "2025-1-1"}))
+    line = line_of(path, '"minimum": "2025-1-1"')
+    return Expect("schema", "schemas/sources.schema.json", line, column="published", message="`minimum` must be a date (YYYY-MM-DD)")
+
+
+@case
+def json_schema_constraint(root: Path) -> Expect:
+    # Table Schema v2 has it; neither this validator nor frictionless 5.21 checks it
+    path = root / "schemas/actors.schema.json"
+    edit_json(path, lambda s: field_of(s, "name")["constraints"].update(jsonSchema={"type": "string"}))
+    return Expect("schema", "schemas/actors.schema.json", line_of(path, '"jsonSchema"'), column="name", message="not checked")
+
+
+@case
+def exclusive_maximum_reached(root: Path) -> Expect:
+    # was checked by frictionless alone, so not at all on a package over 20 MB
+    path = root / "schemas/statuses.schema.json"
+    edit_json(path, lambda s: field_of(s, "value")["constraints"].update(exclusiveMaximum=90))
+    line = line_of(root / "data/statuses.csv", "deal_broad_agreement_90_percent,")
+    return Expect("range", "data/statuses.csv", line, column="value", message="not below the exclusive maximum")
+
+
+@case
 def enum_value_of_wrong_type(root: Path) -> Expect:
     path = root / "schemas/statuses.schema.json"
     edit_json(path, lambda s: field_of(s, "value")["constraints"].update(enum=[90, "ninety"]))

@@ -564,3 +564,32 @@ def test_an_integer_too_large_for_64_bits_is_a_type_problem_not_a_wrapped_number
     line = line_of(statuses, ",99999999999999999999,")
     assert [(p.file, p.line, p.column, p.rule) for p in found] == [("data/statuses.csv", line, "value", "type")]
     assert "9223372036854775807" in found[0].hint
+
+
+def declare_meeting_time_a_time(root):
+    """`meetings.time` holds the article's words ("following the Berlin talks"): as Table Schema
+    `time`, a type this validator keeps as text, that cell is a type error only frictionless finds."""
+    schema = root / "schemas/meetings.schema.json"
+    replace_in(schema, '"name": "time",\n      "type": "string"', '"name": "time",\n      "type": "time"')
+    return line_of(root / "data/meetings.csv", "trump_calls_after_berlin,")
+
+
+def test_a_type_kept_as_text_is_frictionless_s_to_check(package_dir):
+    line = declare_meeting_time_a_time(package_dir)
+    # Another problem in the same row, in another column: frictionless's finding is no echo of it.
+    replace_in(package_dir / "data/meetings.csv", "and NATO leaders,conversation,held,", "and NATO leaders,conversation,bogus,")
+    rehash(package_dir)
+    found = problems_of(package_dir)
+    assert ("data/meetings.csv", line, "status", "enum") in found
+    assert ("data/meetings.csv", line, "time", "type") in found
+
+
+def test_auto_runs_frictionless_on_a_large_package_with_columns_only_it_checks(package_dir, monkeypatch):
+    from peacetalks import check_frictionless
+
+    line = declare_meeting_time_a_time(package_dir)
+    monkeypatch.setattr(check_frictionless, "FULL_CHECK_MAX_BYTES", 1_000)  # every package is large
+    assert ("data/meetings.csv", line, "time", "type") in problems_of(package_dir)
+    assert problems_of(package_dir, frictionless="descriptor") == []  # asked not to: then no one checks it
+    package, _ = read_package(package_dir)
+    assert check_frictionless.left_to_frictionless(package) == ["meetings.time"]

@@ -24,6 +24,8 @@ PANDERA_RULES = {
     "length": ("length", "the text is too short or too long"),
     "minimum": ("range", "below the minimum"),
     "maximum": ("range", "above the maximum"),
+    "exclusiveMinimum": ("range", "not above the exclusive minimum"),
+    "exclusiveMaximum": ("range", "not below the exclusive maximum"),
 }
 
 

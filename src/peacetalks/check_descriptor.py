@@ -70,42 +70,40 @@ FIELD_KEYS = {
     "decimalChar",
     "peacetalks",
 }
-CONSTRAINT_KEYS = {
-    "required",
-    "unique",
-    "enum",
-    "pattern",
-    "minLength",
-    "maxLength",
-    "minimum",
-    "maximum",
-    "exclusiveMinimum",
-    "exclusiveMaximum",
-    "jsonSchema",
-}
 # `allowFormulaPrefix`: text in this field may start with = + - @ (see check_cells.py).
 FIELD_RULE_KEYS = {"quoteOf", "codelist", "sourceText", "sha256Of", "allowFormulaPrefix"}
 SCHEMA_RULE_KEYS = {"exactlyOne", "together"}
 FOREIGN_KEY_KEYS = {"fields", "reference"}
 REFERENCE_KEYS = {"resource", "fields"}
-FIELD_TYPES = {
-    "string",
-    "number",
-    "integer",
-    "boolean",
-    "date",
-    "datetime",
-    "time",
-    "year",
-    "yearmonth",
-    "duration",
-    "object",
-    "array",
-    "geopoint",
-    "geojson",
-    "list",
-    "any",
+# The constraints each field type takes, as frictionless 5.21 reads Table Schema (each field class's
+# `supported_constraints`, plus `unique`, which it checks apart from them); tests/test_check_descriptor.py
+# holds the two together. Written out rather than read from frictionless: importing it would cost
+# every `validate` about 0.15 s, and the table's own checks need none of it.
+EVERY_TYPE = {"required", "unique", "enum"}
+LENGTH = {"minLength", "maxLength"}
+RANGE = {"minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"}
+TYPE_CONSTRAINTS = {
+    "string": EVERY_TYPE | LENGTH | {"pattern"},
+    "number": EVERY_TYPE | RANGE,
+    "integer": EVERY_TYPE | RANGE,
+    "boolean": EVERY_TYPE,
+    "date": EVERY_TYPE | RANGE,
+    "datetime": EVERY_TYPE | RANGE,
+    "time": EVERY_TYPE | RANGE,
+    "year": EVERY_TYPE | RANGE,
+    "yearmonth": EVERY_TYPE | RANGE,
+    "duration": EVERY_TYPE,
+    "object": EVERY_TYPE | LENGTH,
+    "array": EVERY_TYPE | LENGTH,
+    "geopoint": EVERY_TYPE,
+    "geojson": EVERY_TYPE,
+    "list": {"required", "unique"} | LENGTH,
+    "any": EVERY_TYPE,
 }
+FIELD_TYPES = TYPE_CONSTRAINTS.keys()
+# Table Schema v2 also has `jsonSchema` (for object and array): a known key, so that it is not taken
+# for a misspelling, but one that neither this validator nor frictionless 5.21 checks.
+CONSTRAINT_KEYS = set().union(*TYPE_CONSTRAINTS.values()) | {"jsonSchema"}
 CODELISTS = {"iso-3166-1-alpha-3"}
 ENUM_TYPES = {"string": str, "integer": int, "number": (int, float), "boolean": bool}
 
@@ -188,6 +186,7 @@ def check_field(where: Located, field: dict, resource: Resource, at: tuple) -> l
     if not isinstance(constraints, dict):
         return [*problems, where.problem("schema", f"{context}: `constraints` must be an object", (*at, "constraints"), column=name)]
     problems += unknown_keys(where, constraints, CONSTRAINT_KEYS, f"the constraints of {context}", (*at, "constraints"))
+    problems += inapplicable_constraints(where, constraints, kind, context, at, name)
     enum = constraints.get("enum")
     if enum is not None:
         expected = ENUM_TYPES.get(kind) if isinstance(kind, str) else None
@@ -246,6 +245,13 @@ def check_field(where: Located, field: dict, resource: Resource, at: tuple) -> l
                     "schema", f"{context}: `{key}` must be a number", (*at, "constraints", key), column=name, value=constraints[key]
                 )
             )
+    if kind in ("date", "datetime"):
+        from peacetalks.convert_types import read_bound  # pandas, for the rare schema that needs it
+
+        for key in sorted(RANGE & constraints.keys()):
+            if read_bound(constraints[key], field) is None:
+                shape = "YYYY-MM-DD" if kind == "date" else "ISO 8601, such as 2025-01-31T12:00:00Z"
+                problems.append(constraint_problem(key, f"`{key}` must be a {kind} ({shape})"))
     if "required" in constraints and not isinstance(constraints["required"], bool):
         problems.append(
             where.problem(
@@ -288,6 +294,24 @@ def check_field(where: Located, field: dict, resource: Resource, at: tuple) -> l
                         column=name,
                     )
                 )
+    return problems
+
+
+def inapplicable_constraints(where: Located, constraints: dict, kind, context: str, at: tuple, name: str) -> list[Problem]:
+    """A constraint the field's type does not take (`pattern` on a number, `minimum` on text): no
+    value could be checked against it, so it is a schema problem, at the constraint's line."""
+    takes = TYPE_CONSTRAINTS.get(kind) if isinstance(kind, str) else None
+    if takes is None:
+        return []  # an unknown type is reported already
+    problems = []
+    for key in constraints:
+        if key not in CONSTRAINT_KEYS or key in takes:
+            continue  # an unknown key is reported already
+        if key == "jsonSchema":
+            message, hint = f"{context}: `jsonSchema` is not checked, here or by frictionless", "remove it, or check the column another way"
+        else:
+            message, hint = f"{context}: type {kind} does not take `{key}`", f"type {kind} takes: {', '.join(sorted(takes))}"
+        problems.append(where.problem("schema", message, (*at, "constraints", key), column=name, value=constraints[key], hint=hint))
     return problems
 
 

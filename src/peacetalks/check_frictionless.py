@@ -46,6 +46,8 @@ CONSTRAINT_RULES = {
     "maxLength": "length",
     "minimum": "range",
     "maximum": "range",
+    "exclusiveMinimum": "range",
+    "exclusiveMaximum": "range",
 }
 
 
@@ -117,6 +119,22 @@ def small_enough(package: Package) -> bool:
         with contextlib.suppress(OSError):
             size += (package.root / resource.path).stat().st_size
     return size <= FULL_CHECK_MAX_BYTES
+
+
+def left_to_frictionless(package: Package) -> list[str]:
+    """The columns ("table.column") that only frictionless checks: of a type this validator keeps as
+    text (`build_pandera.field_checks`), other than `any` with no `enum`. For these, "auto" runs
+    frictionless's pass over the data however large the package."""
+    from peacetalks.convert_types import PANDAS_DTYPES  # imports pandas: asked only of a large package
+
+    left = []
+    for resource in package.resources:
+        for field in resource.fields:
+            kind = field.get("type", "string")
+            constraints = field.get("constraints") if isinstance(field.get("constraints"), dict) else {}
+            if isinstance(kind, str) and kind not in PANDAS_DTYPES and (kind != "any" or "enum" in constraints):
+                left.append(f"{resource.name}.{field.get('name')}")
+    return left
 
 
 def crashed(error: BaseException) -> Problem:

@@ -120,6 +120,18 @@ def convert_column(text: pd.Series, field: dict, missing: list[str]) -> tuple[pd
     raise AssertionError(kind)  # every kind in NOT_TEXT is handled above
 
 
+def read_bound(value, field: dict):
+    """A range constraint's bound (`"minimum": "2025-01-01"`) read as the field's cells are, so that
+    a cell and its bound compare as values of one type; None when it cannot be read so. Bounds of
+    numbers are JSON numbers already (`check_descriptor` holds them to it)."""
+    if field.get("type") not in ("date", "datetime"):
+        return value
+    if not isinstance(value, str):
+        return None
+    typed, unreadable = convert_column(pd.Series([value], dtype="string"), field, [])
+    return None if unreadable.iloc[0] or pd.isna(typed.iloc[0]) else typed.iloc[0]
+
+
 # The range of PANDAS_DTYPES["integer"] (Int64), which SQLite's INTEGER and Parquet's int64 share.
 INTEGER_RANGE = np.iinfo(np.int64)
 

@@ -66,7 +66,7 @@ def validate_package(path=None, *, frictionless: str = "auto") -> Outcome:
 def run_checks(package: Package, problems: list[Problem], frictionless: str) -> Outcome:
     from concurrent.futures import ThreadPoolExecutor
 
-    from peacetalks.check_frictionless import small_enough, start_data_pass, stop_data_pass
+    from peacetalks.check_frictionless import left_to_frictionless, small_enough, start_data_pass, stop_data_pass
     from peacetalks.check_integrity import check_integrity
 
     data_pass = None
@@ -81,7 +81,9 @@ def run_checks(package: Package, problems: list[Problem], frictionless: str) -> 
 
             problems = problems + check_descriptor(package)
             small = small_enough(package)
-            full = {"auto": small, "full": True, "descriptor": False, "off": False}[frictionless]
+            # Columns of a type kept as text are checked by frictionless alone: "auto" runs it on them.
+            auto = small or (frictionless == "auto" and bool(left_to_frictionless(package)))
+            full = {"auto": auto, "full": True, "descriptor": False, "off": False}[frictionless]
             # On a large package both cores are busy with our own checks already: frictionless's
             # pass (asked for with "full") would only add its memory to ours; it runs after them.
             if full and small and not blocks_frictionless(problems):
@@ -516,7 +518,11 @@ def second_opinion(package: Package, problems: list[Problem], files, full: bool,
         # (The caller stops the process.)
         full = False
     already = {(p.file, p.line, p.rule) for p in problems}
-    already_lines = {(p.file, p.line) for p in problems if p.line is not None}
+    # The columns we reported on each line (None: the whole row).
+    columns_on_line: dict[tuple, set] = {}
+    for p in problems:
+        if p.line is not None:
+            columns_on_line.setdefault((p.file, p.line), set()).add(p.column)
     extra = []
     # A file we could not read as text at all: frictionless's own decoding error repeats ours.
     unreadable = {p.file for p in problems if p.rule in {"encoding", "bom", "binary", "empty-file", "file-missing", "file-unreadable"}}
@@ -529,9 +535,12 @@ def second_opinion(package: Package, problems: list[Problem], files, full: bool,
     for problem in findings:
         if (problem.file, problem.line, problem.rule) in already or problem.file in unreadable:
             continue
-        # A row we already reported for a key, type or shape slip: frictionless's echo adds nothing.
+        # A cell or row we already reported for a key, type or shape slip: frictionless's echo adds
+        # nothing. A finding in another column of that row is not an echo (a time frictionless
+        # cannot read, beside a pattern we reported).
         echoed = {"foreign-key", "primary-key", "unique", "required", "type", "ragged-row", "pattern", "enum", "length", "range"}
-        if problem.rule in echoed and (problem.file, problem.line) in already_lines:
+        ours = columns_on_line.get((problem.file, problem.line), set())
+        if problem.rule in echoed and ours and (problem.column is None or None in ours or problem.column in ours):
             continue
         extra.append(problem)
     return extra
