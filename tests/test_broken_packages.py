@@ -462,6 +462,15 @@ def test_a_pattern_python_warns_about_is_a_problem_not_a_warning(package_dir: Pa
 
 
 @case
+def pattern_that_re2_refuses(root: Path) -> Expect:
+    # found by a review: one `pattern` problem per table with no line, and RE2's error as the value
+    path = root / "schemas/actors.schema.json"
+    edit_json(path, lambda s: field_of(s, "name")["constraints"].update(pattern=".{1,5000}"))
+    line = line_of(path, '".{1,5000}"')
+    return Expect("schema", "schemas/actors.schema.json", line, column="name", message="invalid repetition size", hint="up to 1000")
+
+
+@case
 def constraint_the_type_does_not_take(root: Path) -> Expect:
     # found by a review: Pandera's check raised on the number column, and the exception was reported
     # as the value of a `pattern` problem with no line, as if the data were wrong

@@ -7,7 +7,7 @@ import warnings
 
 import pytest
 
-from peacetalks.read_patterns import NESTED_SET_HINT, anchored, pattern_problem
+from peacetalks.read_patterns import NESTED_SET_HINT, RE2_HINT, anchored, pattern_problem
 
 
 @pytest.mark.parametrize("pattern", ["^[a-z][a-z0-9_]*$", "[A-Z]{3}", r"[\[\]]+", "(?=a)a"])
@@ -51,3 +51,18 @@ def test_an_inline_flag_is_refused_since_the_checks_cannot_match_it_against_a_wh
     message, hint = pattern_problem("(?i)[a-z ]+")
     assert message.startswith("the pattern cannot be matched against a whole value (global flags not at the start")
     assert "(?i)" in hint
+
+
+@pytest.mark.parametrize(
+    ("pattern", "reason"),
+    [
+        (".{0,100000}", "invalid repetition size: {0,100000}"),
+        ("a*+", "bad repetition operator: *+"),
+        ("(?>a)", "invalid perl operator: (?>"),
+    ],
+)
+def test_a_pattern_python_reads_and_re2_refuses_is_refused_with_re2_s_reason(pattern: str, reason: str) -> None:
+    # It was one `pattern` problem per table with no line, and RE2's error as its value.
+    message, hint = pattern_problem(pattern)
+    assert message == f"the pattern cannot be used by the checks' regular expression engine, RE2 (Invalid regular expression: {reason})"
+    assert hint == RE2_HINT

@@ -1,7 +1,6 @@
 """Table Schema patterns as the checks use them: matched against the whole value (`anchored`),
 and refused, with a located reason, when Python cannot use them or warns about them
-(`pattern_problem`). Kept free of pandas and Pandera: the descriptor is checked before they are
-imported."""
+(`pattern_problem`)."""
 
 from __future__ import annotations
 
@@ -12,6 +11,12 @@ import warnings
 NESTED_SET_HINT = (
     "Table Schema patterns are XML Schema regular expressions: inside [...] write a literal [ as \\[, "
     "and drop brackets doubled by mistake ([[a-z]] means [a-z]); POSIX classes such as [[:alpha:]] do not exist there"
+)
+
+# The hint for a pattern Python reads and RE2, which the checks mostly run on, refuses.
+RE2_HINT = (
+    "RE2 takes repeat counts up to 1000; XML Schema regular expressions, which Table Schema patterns are, "
+    "have no possessive quantifiers, atomic groups or conditionals"
 )
 
 
@@ -56,4 +61,21 @@ def pattern_problem(pattern: str) -> tuple[str, str | None] | None:
         future = [w for w in caught if issubclass(w.category, FutureWarning)]
         if future:
             return f"Python warns that it will read the pattern differently ({future[0].message}; counting from 0)", NESTED_SET_HINT
+    return engine_problem(pattern)
+
+
+def engine_problem(pattern: str) -> tuple[str, str | None] | None:
+    """Why the engine the checks run on refuses a pattern Python reads: pandas hands most patterns to
+    pyarrow's RE2, which has no repeat count over 1,000 (`.{0,100000}`), no possessive quantifier
+    (`a*+`), no atomic group or conditional. Asked of pandas itself, as Pandera's check asks it
+    (`str.match` on the text dtype the columns have), so its choice between RE2 and Python's `re`
+    is not restated here; one cell, because pandas does not compile a pattern for no cells."""
+    import pandas as pd
+    import pyarrow as pa
+
+    try:
+        pd.Series([""], dtype="string[pyarrow]").str.match(anchored(pattern))
+    except pa.ArrowInvalid as error:
+        hint = RE2_HINT
+        return f"the pattern cannot be used by the checks' regular expression engine, RE2 ({error})", hint
     return None

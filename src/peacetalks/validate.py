@@ -77,17 +77,22 @@ def run_checks(package: Package, problems: list[Problem], frictionless: str) -> 
         # process of its own from the start as well.
         with ThreadPoolExecutor(1) as pool:
             integrity = pool.submit(check_integrity, package)
+            small = small_enough(package)
+            # On a large package both cores are busy with our own checks already: frictionless's
+            # pass (asked for with "full") would only add its memory to ours; it runs after them.
+            # On a small one it starts before the schemas are checked (which imports pandas, for
+            # the patterns), and is stopped if they turn out too broken for it.
+            if frictionless in ("auto", "full") and small and not blocks_frictionless(problems):
+                data_pass = start_data_pass(package)
             from peacetalks.check_descriptor import check_descriptor
 
             problems = problems + check_descriptor(package)
-            small = small_enough(package)
+            if blocks_frictionless(problems):
+                stop_data_pass(data_pass)
+                data_pass = None
             # Columns of a type kept as text are checked by frictionless alone: "auto" runs it on them.
             auto = small or (frictionless == "auto" and bool(left_to_frictionless(package)))
             full = {"auto": auto, "full": True, "descriptor": False, "off": False}[frictionless]
-            # On a large package both cores are busy with our own checks already: frictionless's
-            # pass (asked for with "full") would only add its memory to ours; it runs after them.
-            if full and small and not blocks_frictionless(problems):
-                data_pass = start_data_pass(package)
             broken = {p.file for p in problems if p.rule in BLOCKING_SCHEMA_RULES}
             usable = [r for r in package.resources if r.schema_file not in broken]
             files, counts = check_tables(package, usable, problems)
