@@ -122,6 +122,34 @@ def test_the_child_is_stopped_when_our_reader_finds_damage(package_dir, monkeypa
     assert started[0].poll() is not None  # stopped, not left running
 
 
+def test_the_child_is_stopped_when_the_schemas_block_it(package_dir, monkeypatch):
+    # It starts before the schemas are checked; a schema that leaves a table unreadable ends it there.
+    schema = package_dir / "schemas/actors.schema.json"
+    replace_in(schema, '"minLength": 1', '"minLength": 1, "pattern": "a{2000}"')
+    started = []
+
+    def slow_child(package):
+        started.append(subprocess.Popen([sys.executable, "-c", "import time; time.sleep(120)"], stdout=subprocess.PIPE))
+        return started[-1]
+
+    import peacetalks.validate
+
+    running_beside_tables = []
+    check_tables = peacetalks.validate.check_tables
+
+    def noting_check_tables(*args):
+        running_beside_tables.append(started[0].poll() is None)
+        return check_tables(*args)
+
+    monkeypatch.setattr(check_frictionless, "start_data_pass", slow_child)
+    monkeypatch.setattr(peacetalks.validate, "check_tables", noting_check_tables)
+    found = validate_package(package_dir).problems
+    assert [(p.file, p.column, p.rule) for p in found] == [("schemas/actors.schema.json", "name", "schema")]
+    assert len(started) == 1
+    # Stopped before the other tables are checked, not left to take the other core from them.
+    assert running_beside_tables == [False]
+
+
 def test_no_child_on_a_large_package_or_without_a_data_pass(package_dir, monkeypatch):
     started = []
     real_start = check_frictionless.start_data_pass
