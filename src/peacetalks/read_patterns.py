@@ -4,6 +4,7 @@ and refused, with a located reason, when Python cannot use them or warns about t
 
 from __future__ import annotations
 
+import functools
 import re
 import warnings
 
@@ -64,6 +65,7 @@ def pattern_problem(pattern: str) -> tuple[str, str | None] | None:
     return engine_problem(pattern)
 
 
+@functools.lru_cache(maxsize=256)  # the same few patterns recur across fields and tables
 def engine_problem(pattern: str) -> tuple[str, str | None] | None:
     """Why the engine the checks run on refuses a pattern Python reads: pandas hands most patterns to
     pyarrow's RE2, which has no repeat count over 1,000 (`.{0,100000}`), no possessive quantifier
