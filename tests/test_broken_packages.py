@@ -491,6 +491,21 @@ def date_bound_that_is_no_date(root: Path) -> Expect:
 
 
 @case
+def date_format_any(root: Path) -> Expect:
+    path = root / "schemas/sources.schema.json"
+    edit_json(path, lambda s: field_of(s, "published").update(format="any"))
+    return Expect("schema", "schemas/sources.schema.json", line_of(path, '"format": "any"'), column="published", hint="%d/%m/%Y")
+
+
+@case
+def decimal_comma_not_read(root: Path) -> Expect:
+    # every cell written with a decimal comma would have been a false type problem
+    path = root / "schemas/statuses.schema.json"
+    edit_json(path, lambda s: field_of(s, "value").update(decimalChar=","))
+    return Expect("schema", "schemas/statuses.schema.json", line_of(path, '"decimalChar"'), column="value", message="not read here")
+
+
+@case
 def json_schema_constraint(root: Path) -> Expect:
     # Table Schema v2 has it; neither this validator nor frictionless 5.21 checks it
     path = root / "schemas/actors.schema.json"

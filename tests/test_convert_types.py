@@ -99,3 +99,18 @@ def test_a_date_is_four_two_and_two_digits() -> None:
     typed, unreadable = convert_column(pd.Series(cells, dtype="str"), {"type": "date"}, [""])
     assert typed.notna().tolist() == [True, False, False, False, False, False, False]
     assert unreadable.tolist() == [False, True, True, True, True, True, False]
+
+
+def test_a_date_with_a_declared_format_is_read_in_that_format_only() -> None:
+    # It was read as YYYY-MM-DD whatever the schema said: every cell written as declared was a type problem.
+    field = {"type": "date", "format": "%d/%m/%Y"}
+    typed, unreadable = convert_column(pd.Series(["31/01/2025", "2025-01-31", "31/02/2025", ""], dtype="str"), field, [""])
+    assert typed.tolist()[:1] == [pd.Timestamp("2025-01-31")]
+    assert unreadable.tolist() == [False, True, True, False]
+
+
+def test_a_datetime_with_a_declared_format_keeps_its_offset() -> None:
+    field = {"type": "datetime", "format": "%d/%m/%Y %H:%M%z"}
+    typed, unreadable = convert_column(pd.Series(["31/01/2025 12:00+0100", "2025-01-31T11:00:00Z"], dtype="str"), field, [""])
+    assert typed.iloc[0] == pd.Timestamp("2025-01-31T11:00:00Z")
+    assert unreadable.tolist() == [False, True]

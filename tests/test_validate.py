@@ -593,3 +593,24 @@ def test_auto_runs_frictionless_on_a_large_package_with_columns_only_it_checks(p
     assert problems_of(package_dir, frictionless="descriptor") == []  # asked not to: then no one checks it
     package, _ = read_package(package_dir)
     assert check_frictionless.left_to_frictionless(package) == ["meetings.time"]
+
+
+def test_a_frictionless_finding_of_our_rule_in_another_column_of_the_line_is_kept(tmp_path):
+    # It was dropped as an echo of ours: same file, line and rule, whatever the column.
+    fields = [
+        {"name": "id", "type": "integer", "description": "Row."},
+        {"name": "published", "type": "date", "format": "%d/%m/%Y", "description": "A date as the source writes it."},
+        {"name": "contact", "type": "string", "format": "email", "description": "An email address."},
+    ]
+    descriptor = {
+        "$schema": "https://datapackage.org/profiles/2.0/datapackage.json",
+        "name": "t",
+        "title": "T",
+        "description": "A table.",
+        "version": "1.0.0",
+        "licenses": [{"name": "CC0-1.0"}],
+        "resources": [{"name": "t", "path": "t.csv", "schema": {"fields": fields, "primaryKey": ["id"]}}],
+    }
+    (tmp_path / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
+    (tmp_path / "t.csv").write_text("id,published,contact\n1,31/01/2025,a@example.org\n2,2025-01-31,nobody\n", encoding="utf-8")
+    assert problems_of(tmp_path) == [("t.csv", 3, "contact", "type"), ("t.csv", 3, "published", "type")]

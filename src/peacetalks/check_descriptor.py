@@ -172,6 +172,7 @@ def check_field(where: Located, field: dict, resource: Resource, at: tuple) -> l
     kind = field.get("type", "string")
     if not isinstance(kind, str) or kind not in FIELD_TYPES:
         problems.append(where.problem("schema", f"{context}: unknown type {kind!r}", (*at, "type"), column=name, value=kind))
+    problems += unread_options(where, field, kind, context, at, name)
     if not isinstance(field.get("description"), str) or not field["description"].strip():
         problems.append(
             where.problem(
@@ -292,6 +293,45 @@ def check_field(where: Located, field: dict, resource: Resource, at: tuple) -> l
                         f"{context}: `allowFormulaPrefix` must be true or false",
                         (*at, "peacetalks", "allowFormulaPrefix"),
                         column=name,
+                    )
+                )
+    return problems
+
+
+# Number options this validator does not read, with the value that means "as if absent".
+NUMBER_OPTIONS = {"decimalChar": ".", "groupChar": "", "bareNumber": True}
+
+
+def unread_options(where: Located, field: dict, kind, context: str, at: tuple, name: str) -> list[Problem]:
+    """Options of Table Schema that would change how cells read, and that this validator does not
+    read that way: each would turn every cell written so into a false type problem."""
+    problems = []
+    fmt = field.get("format")
+    if "format" in field and not isinstance(fmt, str):
+        problems.append(where.problem("schema", f"{context}: `format` must be text", (*at, "format"), column=name, value=fmt))
+    elif kind in ("date", "datetime") and fmt == "any":
+        problems.append(
+            where.problem(
+                "schema",
+                f'{context}: `format` "any" is not read here: its reader fills in what a cell leaves out '
+                "(a year, a day) from the day it runs, so a cell's value would change from day to day",
+                (*at, "format"),
+                column=name,
+                value=fmt,
+                hint="give a pattern such as %d/%m/%Y, or write the cells as ISO 8601 and drop `format`",
+            )
+        )
+    if kind in ("number", "integer"):
+        for key, plain in NUMBER_OPTIONS.items():
+            if key in field and field[key] != plain:
+                problems.append(
+                    where.problem(
+                        "schema",
+                        f"{context}: `{key}` is not read here",
+                        (*at, key),
+                        column=name,
+                        value=field[key],
+                        hint="write numbers plain: a dot as decimal mark, no group character, no unit; then drop it",
                     )
                 )
     return problems

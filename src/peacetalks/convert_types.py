@@ -109,15 +109,28 @@ def convert_column(text: pd.Series, field: dict, missing: list[str]) -> tuple[pd
         mapping = {**{v: True for v in true_values}, **{v: False for v in false_values}}
         typed = cells.map(mapping).astype(dtype)
         return typed, present & typed.isna()
-    if kind == "date":
+    pattern = declared_format(field)
+    if kind == "date" and pattern is None:
         # strptime's %m and %d also take one digit ("2025-1-1"); Table Schema's date is YYYY-MM-DD.
         shaped = cells.str.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}").fillna(False).astype(bool)
         typed = pd.to_datetime(cells.where(shaped), format="%Y-%m-%d", errors="coerce").astype(dtype)
         return typed, present & typed.isna()
+    if kind == "date":
+        # A declared strptime pattern ("%d/%m/%Y"), read as frictionless reads it: its date, any time of day dropped.
+        typed = pd.to_datetime(cells, format=pattern, errors="coerce").dt.normalize().astype(dtype)
+        return typed, present & typed.isna()
     if kind == "datetime":
-        typed = pd.to_datetime(cells, format="ISO8601", errors="coerce", utc=True).astype(dtype)
+        typed = pd.to_datetime(cells, format=pattern or "ISO8601", errors="coerce", utc=True).astype(dtype)
         return typed, present & typed.isna()
     raise AssertionError(kind)  # every kind in NOT_TEXT is handled above
+
+
+def declared_format(field: dict) -> str | None:
+    """A date or datetime field's strptime pattern (`"format": "%d/%m/%Y"`), None for the default
+    (ISO 8601). `check_descriptor` refuses "any", whose reading (dateutil's) fills in what a cell
+    leaves out from the day it is read, and a format that is not text."""
+    pattern = field.get("format")
+    return pattern if isinstance(pattern, str) and pattern not in ("default", "any") else None
 
 
 def read_bound(value, field: dict):
@@ -186,5 +199,6 @@ def type_hint(field: dict) -> str | None:
         "integer": f"write a whole number, digits only (no thousands separator), from {INTEGER_RANGE.min} to {INTEGER_RANGE.max}",
         "number": "write a number with a dot as decimal mark, no unit or % sign",
         "boolean": "write true or false",
-        "date": "write the date as YYYY-MM-DD, or leave the cell empty when the source gives none",
+        "date": f"write the date as {declared_format(field) or 'YYYY-MM-DD'}, or leave the cell empty when the source gives none",
+        "datetime": f"write the date and time as {declared_format(field) or 'ISO 8601 (2025-01-31T12:00:00Z)'}",
     }.get(field.get("type", "string"))

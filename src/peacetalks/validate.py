@@ -522,12 +522,16 @@ def second_opinion(package: Package, problems: list[Problem], files, full: bool,
         # same file (one row with 47,000 stray commas took 7.5 minutes) and would only repeat it.
         # (The caller stops the process.)
         full = False
-    already = {(p.file, p.line, p.rule) for p in problems}
-    # The columns we reported on each line (None: the whole row).
+    # The columns we reported each rule in on each line, and on each line at all (None: the whole row).
+    columns_of_rule: dict[tuple, set] = {}
     columns_on_line: dict[tuple, set] = {}
     for p in problems:
+        columns_of_rule.setdefault((p.file, p.line, p.rule), set()).add(p.column)
         if p.line is not None:
             columns_on_line.setdefault((p.file, p.line), set()).add(p.column)
+
+    def same_place(problem: Problem, columns: set) -> bool:
+        return bool(columns) and (problem.column is None or None in columns or problem.column in columns)
     extra = []
     # A file we could not read as text at all: frictionless's own decoding error repeats ours.
     unreadable = {p.file for p in problems if p.rule in {"encoding", "bom", "binary", "empty-file", "file-missing", "file-unreadable"}}
@@ -538,14 +542,13 @@ def second_opinion(package: Package, problems: list[Problem], files, full: bool,
         except Exception as error:  # frictionless is a second opinion: its crash must not hide ours
             findings = [crashed(error)]
     for problem in findings:
-        if (problem.file, problem.line, problem.rule) in already or problem.file in unreadable:
+        # The same rule at the same place, or (for a key, type or shape slip) any rule in a cell or
+        # row we already reported: frictionless's echo adds nothing. A finding in another column of
+        # that row is not an echo (an email frictionless finds invalid, beside a date we could not read).
+        if same_place(problem, columns_of_rule.get((problem.file, problem.line, problem.rule), set())) or problem.file in unreadable:
             continue
-        # A cell or row we already reported for a key, type or shape slip: frictionless's echo adds
-        # nothing. A finding in another column of that row is not an echo (a time frictionless
-        # cannot read, beside a pattern we reported).
         echoed = {"foreign-key", "primary-key", "unique", "required", "type", "ragged-row", "pattern", "enum", "length", "range"}
-        ours = columns_on_line.get((problem.file, problem.line), set())
-        if problem.rule in echoed and ours and (problem.column is None or None in ours or problem.column in ours):
+        if problem.rule in echoed and same_place(problem, columns_on_line.get((problem.file, problem.line), set())):
             continue
         extra.append(problem)
     return extra
