@@ -506,6 +506,31 @@ def decimal_comma_not_read(root: Path) -> Expect:
 
 
 @case
+def pattern_not_text(root: Path) -> Expect:
+    # found by a review: reported by frictionless alone, in datapackage.json, with no line
+    path = root / "schemas/actors.schema.json"
+    edit_json(path, lambda s: field_of(s, "name")["constraints"].update(pattern=123))
+    return Expect("schema", "schemas/actors.schema.json", line_of(path, '"pattern": 123'), column="name", message="must be text")
+
+
+@case
+def date_enum_value_that_is_no_date(root: Path) -> Expect:
+    path = root / "schemas/sources.schema.json"
+    edit_json(path, lambda s: field_of(s, "published").update(constraints={"enum": ["2025-12-15", "15 December"]}))
+    return Expect("enum-type", "schemas/sources.schema.json", line_of(path, '"15 December"'), column="published")
+
+
+@case
+def number_bound_too_large_for_a_float(root: Path) -> Expect:
+    # found by a review: a `range` problem with no line, and Python's OverflowError as its value
+    path = root / "schemas/statuses.schema.json"
+    text = path.read_text(encoding="utf-8").replace('"minimum": 0', '"exclusiveMinimum": 1' + "0" * 400)
+    path.write_text(text, encoding="utf-8")
+    line = line_of(path, '"exclusiveMinimum"')
+    return Expect("schema", "schemas/statuses.schema.json", line, column="value", message="must be a finite number")
+
+
+@case
 def json_schema_constraint(root: Path) -> Expect:
     # Table Schema v2 has it; neither this validator nor frictionless 5.21 checks it
     path = root / "schemas/actors.schema.json"

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import frictionless.fields
+import pytest
 
-from peacetalks.check_descriptor import CONSTRAINT_KEYS, FIELD_TYPES, TYPE_CONSTRAINTS
+from peacetalks.check_descriptor import FIELD_TYPES, TYPE_CONSTRAINTS, number_bound_problem
 
 
 def frictionless_field_classes() -> dict[str, type]:
@@ -22,8 +23,19 @@ def test_each_type_takes_the_constraints_frictionless_reads_for_it():
     assert taken == TYPE_CONSTRAINTS
 
 
-def test_json_schema_is_known_but_taken_by_no_type():
-    # Known, so that it is not reported as a misspelling; taken by no type, so that it is reported
-    # as not checked rather than silently skipped.
-    assert "jsonSchema" in CONSTRAINT_KEYS
-    assert not any("jsonSchema" in takes for takes in TYPE_CONSTRAINTS.values())
+@pytest.mark.parametrize(
+    ("value", "whole", "problem"),
+    [
+        (0, True, None),
+        (1e2, True, None),
+        (89.5, False, None),
+        (89.5, True, "a whole number"),  # frictionless crashed on it for an integer field
+        (10**400, False, "a finite number within the range of a 64-bit float"),  # was a range problem with no line
+        (float("nan"), False, "a finite number within the range of a 64-bit float"),  # JSON reads NaN
+        (float("inf"), False, "a finite number within the range of a 64-bit float"),
+        (True, False, "a number"),
+        ("5", False, "a number"),
+    ],
+)
+def test_a_number_bound_must_be_one_the_checks_can_compare(value, whole: bool, problem: str | None):
+    assert number_bound_problem(value, whole) == problem

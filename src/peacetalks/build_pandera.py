@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pandera.pandas as pa
 
-from peacetalks.convert_types import PANDAS_DTYPES, read_bound
+from peacetalks.convert_types import PANDAS_DTYPES, read_schema_value
 from peacetalks.read_patterns import anchored
 
 RANGE_CHECKS = {"minimum": pa.Check.ge, "maximum": pa.Check.le, "exclusiveMinimum": pa.Check.gt, "exclusiveMaximum": pa.Check.lt}
@@ -26,7 +26,8 @@ def field_checks(field: dict) -> list[pa.Check]:
     constraints = field.get("constraints") or {}
     checks: list[pa.Check] = []
     if isinstance(constraints.get("enum"), list):
-        allowed = constraints["enum"]
+        # Dates as dates: "2025-12-15" is not equal to the day it names.
+        allowed = [read_schema_value(value, field) for value in constraints["enum"]]
         checks.append(pa.Check.isin(allowed, name="enum"))
     if isinstance(constraints.get("pattern"), str):
         checks.append(pa.Check.str_matches(anchored(constraints["pattern"]), name="pattern"))
@@ -35,7 +36,7 @@ def field_checks(field: dict) -> list[pa.Check]:
         checks.append(pa.Check.str_length(low, high, name="length"))
     for key, compare in RANGE_CHECKS.items():
         if key in constraints:
-            checks.append(compare(read_bound(constraints[key], field), name=key))
+            checks.append(compare(read_schema_value(constraints[key], field), name=key))
     return checks
 
 

@@ -7,6 +7,7 @@ without a word, so here it is an error."""
 from __future__ import annotations
 
 import difflib
+import math
 from pathlib import Path
 
 from peacetalks.problems import Problem
@@ -203,6 +204,16 @@ def check_field(where: Located, field: dict, resource: Resource, at: tuple) -> l
                             "enum-type", f"{context}: enum values must be single values", (*at, "constraints", "enum", number), column=name
                         )
                     )
+                elif kind in ("date", "datetime") and not readable_as(field, value):
+                    problems.append(
+                        where.problem(
+                            "enum-type",
+                            f"{context}: enum value {value!r} is not a {kind} ({date_shape(field)})",
+                            (*at, "constraints", "enum", number),
+                            column=name,
+                            value=value,
+                        )
+                    )
         else:
             for number, value in enumerate(enum):
                 if not isinstance(value, expected) or (kind in ("integer", "number") and isinstance(value, bool)):
@@ -219,8 +230,10 @@ def check_field(where: Located, field: dict, resource: Resource, at: tuple) -> l
     def constraint_problem(key: str, message: str, hint: str | None = None) -> Problem:
         return where.problem("schema", f"{context}: {message}", (*at, "constraints", key), column=name, value=constraints[key], hint=hint)
 
-    if "pattern" in constraints:
-        refused = pattern_problem(str(constraints["pattern"]))
+    if "pattern" in constraints and not isinstance(constraints["pattern"], str):
+        problems.append(constraint_problem("pattern", "`pattern` must be text"))
+    elif "pattern" in constraints:
+        refused = pattern_problem(constraints["pattern"])
         if refused is not None:
             problems.append(constraint_problem("pattern", *refused))
     lengths = []
@@ -235,24 +248,13 @@ def check_field(where: Located, field: dict, resource: Resource, at: tuple) -> l
         # Pandera cannot even build the check ("empty interval"): the table's check would crash.
         low, high = lengths
         problems.append(constraint_problem("minLength", f"`minLength` ({low}) is greater than `maxLength` ({high}): no value could pass"))
-    for key in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
-        if (
-            key in constraints
-            and kind in ("integer", "number", "year")
-            and (not isinstance(constraints[key], int | float) or isinstance(constraints[key], bool))
-        ):
-            problems.append(
-                where.problem(
-                    "schema", f"{context}: `{key}` must be a number", (*at, "constraints", key), column=name, value=constraints[key]
-                )
-            )
-    if kind in ("date", "datetime"):
-        from peacetalks.convert_types import read_bound  # pandas, for the rare schema that needs it
-
-        for key in sorted(RANGE & constraints.keys()):
-            if read_bound(constraints[key], field) is None:
-                shape = "YYYY-MM-DD" if kind == "date" else "ISO 8601, such as 2025-01-31T12:00:00Z"
-                problems.append(constraint_problem(key, f"`{key}` must be a {kind} ({shape})"))
+    for key in sorted(RANGE & constraints.keys()):
+        if kind in ("integer", "number", "year"):
+            refused = number_bound_problem(constraints[key], whole=kind != "number")
+            if refused is not None:
+                problems.append(constraint_problem(key, f"`{key}` must be {refused}"))
+        elif kind in ("date", "datetime") and not readable_as(field, constraints[key]):
+            problems.append(constraint_problem(key, f"`{key}` must be a {kind} ({date_shape(field)})"))
     if "required" in constraints and not isinstance(constraints["required"], bool):
         problems.append(
             where.problem(
@@ -335,6 +337,36 @@ def unread_options(where: Located, field: dict, kind, context: str, at: tuple, n
                     )
                 )
     return problems
+
+
+def number_bound_problem(value, whole: bool) -> str | None:
+    """What a bound of a number field must be and is not (None: it is fine). JSON also reads NaN,
+    Infinity and integers of any size: the checks cannot compare cells with those."""
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        return "a number"
+    try:
+        finite = math.isfinite(float(value))
+    except OverflowError:
+        finite = False
+    if not finite:
+        return "a finite number within the range of a 64-bit float"
+    if whole and not float(value).is_integer():
+        return "a whole number"
+    return None
+
+
+def readable_as(field: dict, value) -> bool:
+    """Whether a value the schema gives for a date or datetime field reads as its cells do."""
+    from peacetalks.convert_types import read_schema_value  # pandas, for the rare schema that needs it
+
+    return read_schema_value(value, field) is not None
+
+
+def date_shape(field: dict) -> str:
+    from peacetalks.convert_types import declared_format
+
+    default = "YYYY-MM-DD" if field.get("type") == "date" else "ISO 8601, such as 2025-01-31T12:00:00Z"
+    return declared_format(field) or default
 
 
 def inapplicable_constraints(where: Located, constraints: dict, kind, context: str, at: tuple, name: str) -> list[Problem]:

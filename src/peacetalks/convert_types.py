@@ -22,7 +22,7 @@ PANDAS_DTYPES = {
     "number": "Float64",
     "boolean": "boolean",
     "date": "datetime64[s]",
-    "datetime": "datetime64[s, UTC]",
+    "datetime": "datetime64[us, UTC]",  # microseconds: "10:00:00.5" is not "10:00:00"
     "year": "Int64",
 }
 
@@ -133,10 +133,11 @@ def declared_format(field: dict) -> str | None:
     return pattern if isinstance(pattern, str) and pattern not in ("default", "any") else None
 
 
-def read_bound(value, field: dict):
-    """A range constraint's bound (`"minimum": "2025-01-01"`) read as the field's cells are, so that
-    a cell and its bound compare as values of one type; None when it cannot be read so. Bounds of
-    numbers are JSON numbers already (`check_descriptor` holds them to it)."""
+def read_schema_value(value, field: dict):
+    """A value the schema gives for a date or datetime field (a bound such as `"minimum": "2025-01-01"`,
+    an enum value) read as the field's cells are, so that a cell and the value compare as values of
+    one type; None when it cannot be read so. Any other field's values are returned as they are
+    (numbers are JSON numbers already: `check_descriptor` holds them to it)."""
     if field.get("type") not in ("date", "datetime"):
         return value
     if not isinstance(value, str):

@@ -31,7 +31,7 @@ ARROW_TYPES = {
     "number": pa.float64(),
     "boolean": pa.bool_(),
     "date": pa.date32(),
-    "datetime": pa.timestamp("s", tz="UTC"),
+    "datetime": pa.timestamp("us", tz="UTC"),
     "year": pa.int64(),
 }
 

@@ -16,8 +16,8 @@ NESTED_SET_HINT = (
 
 # The hint for a pattern Python reads and RE2, which the checks mostly run on, refuses.
 RE2_HINT = (
-    "RE2 takes repeat counts up to 1000; XML Schema regular expressions, which Table Schema patterns are, "
-    "have no possessive quantifiers, atomic groups or conditionals"
+    "RE2 takes repeat counts up to 1000, nested repeats multiplied; XML Schema regular expressions, which "
+    "Table Schema patterns are, have no possessive quantifiers, atomic groups, conditionals or comments either"
 )
 
 
