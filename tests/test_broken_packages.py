@@ -531,6 +531,15 @@ def number_bound_too_large_for_a_float(root: Path) -> Expect:
 
 
 @case
+def time_bound_frictionless_cannot_read(root: Path) -> Expect:
+    # found by a review: frictionless crashed comparing its cells with it, a line-less frictionless:crash
+    path = root / "schemas/meetings.schema.json"
+    edit_json(path, lambda s: field_of(s, "time").update(type="time", constraints={"minimum": "9am"}))
+    line = line_of(path, '"minimum": "9am"')
+    return Expect("schema", "schemas/meetings.schema.json", line, column="time", message="as frictionless reads it")
+
+
+@case
 def json_schema_constraint(root: Path) -> Expect:
     # Table Schema v2 has it; neither this validator nor frictionless 5.21 checks it
     path = root / "schemas/actors.schema.json"
