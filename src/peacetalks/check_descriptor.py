@@ -191,52 +191,16 @@ def check_field(where: Located, field: dict, resource: Resource, at: tuple) -> l
     problems += unknown_keys(where, constraints, CONSTRAINT_KEYS, f"the constraints of {context}", (*at, "constraints"))
     problems += inapplicable_constraints(where, constraints, kind, context, at, name)
     enum = constraints.get("enum")
-    if enum is not None:
-        expected = ENUM_TYPES.get(kind) if isinstance(kind, str) else None
-        if not isinstance(enum, list) or not enum:
-            problems.append(
-                where.problem("schema", f"{context}: `enum` must be a non-empty list", (*at, "constraints", "enum"), column=name)
-            )
-        elif expected is None:
-            for number, value in enumerate(enum):
-                if read_by_frictionless and not frictionless_reads(field, value):
-                    problems.append(
-                        where.problem(
-                            "enum-type",
-                            f"{context}: enum value {value!r} is not a {kind} as frictionless reads it",
-                            (*at, "constraints", "enum", number),
-                            column=name,
-                            value=value,
-                        )
-                    )
-                elif not read_by_frictionless and isinstance(value, list | dict):
-                    problems.append(
-                        where.problem(
-                            "enum-type", f"{context}: enum values must be single values", (*at, "constraints", "enum", number), column=name
-                        )
-                    )
-                elif kind in ("date", "datetime") and not readable_as(field, value):
-                    problems.append(
-                        where.problem(
-                            "enum-type",
-                            f"{context}: enum value {value!r} is not a {kind} ({date_shape(field)})",
-                            (*at, "constraints", "enum", number),
-                            column=name,
-                            value=value,
-                        )
-                    )
-        else:
-            for number, value in enumerate(enum):
-                if not isinstance(value, expected) or (kind in ("integer", "number") and isinstance(value, bool)):
-                    problems.append(
-                        where.problem(
-                            "enum-type",
-                            f"{context}: enum value {value!r} is not a {kind}",
-                            (*at, "constraints", "enum", number),
-                            column=name,
-                            value=value,
-                        )
-                    )
+    if enum is not None and (not isinstance(enum, list) or not enum):
+        problems.append(where.problem("schema", f"{context}: `enum` must be a non-empty list", (*at, "constraints", "enum"), column=name))
+    elif enum is not None:
+        for number, value in enumerate(enum):
+            refused = enum_value_problem(field, kind, value, read_by_frictionless)
+            if refused is not None:
+                shown = None if isinstance(value, list | dict) else value
+                problems.append(
+                    where.problem("enum-type", f"{context}: {refused}", (*at, "constraints", "enum", number), column=name, value=shown)
+                )
 
     def constraint_problem(key: str, message: str, hint: str | None = None) -> Problem:
         return where.problem("schema", f"{context}: {message}", (*at, "constraints", key), column=name, value=constraints[key], hint=hint)
@@ -351,6 +315,22 @@ def unread_options(where: Located, field: dict, kind, context: str, at: tuple, n
                     )
                 )
     return problems
+
+
+def enum_value_problem(field: dict, kind, value, read_by_frictionless: bool) -> str | None:
+    """Why an enum value can never equal a cell of the field (None: it can)."""
+    expected = ENUM_TYPES.get(kind) if isinstance(kind, str) else None
+    if expected is not None:
+        if not isinstance(value, expected) or (kind in ("integer", "number") and isinstance(value, bool)):
+            return f"enum value {value!r} is not a {kind}"
+    elif read_by_frictionless:
+        if not frictionless_reads(field, value):
+            return f"enum value {value!r} is not a {kind} as frictionless reads it"
+    elif isinstance(value, list | dict):
+        return "enum values must be single values"
+    elif kind in ("date", "datetime") and not readable_as(field, value):
+        return f"enum value {value!r} is not a {kind} ({date_shape(field)})"
+    return None
 
 
 def number_bound_problem(value, whole: bool) -> str | None:
