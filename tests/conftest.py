@@ -51,3 +51,22 @@ def line_of(path: Path, needle: str) -> int:
         if needle in line:
             return number
     raise AssertionError(f"{needle!r} not in {path}")
+
+
+def one_table_package(root: Path, fields: list[dict], csv_text: str) -> Path:
+    """A valid package of one table `t` (key `id`, the first field) with these fields and rows."""
+    import json
+
+    descriptor = {
+        "$schema": "https://datapackage.org/profiles/2.0/datapackage.json",
+        "name": "t",
+        "title": "T",
+        "description": "A table.",
+        "version": "1.0.0",
+        "licenses": [{"name": "CC0-1.0"}],
+        "resources": [{"name": "t", "path": "t.csv", "schema": {"fields": fields, "primaryKey": [fields[0]["name"]]}}],
+    }
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
+    (root / "t.csv").write_text(csv_text, encoding="utf-8")
+    return root

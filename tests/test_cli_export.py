@@ -10,7 +10,7 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from conftest import ROOT
+from conftest import ROOT, one_table_package
 from peacetalks.cli import main
 
 
@@ -97,3 +97,19 @@ def test_parquet_export_into_an_empty_folder_needs_no_force(tmp_path):
     assert result.exit_code == 0, result.output
     again = run("export", "--to", "parquet", "--package", str(ROOT), str(tmp_path / "empty"))
     assert again.exit_code == 2 and "already exists; pass --force" in again.stderr
+
+
+@pytest.mark.parametrize(("target", "name"), [("sqlite", "out.db"), ("xlsx", "out.xlsx"), ("json", "out.json"), ("parquet", "out")])
+def test_a_date_enum_in_a_declared_format_loads_and_exports(tmp_path, target, name):
+    # found by a review: validate passed, but load() and every export compared dates with the enum's text
+    fields = [
+        {"name": "id", "type": "integer", "description": "Row."},
+        {"name": "day", "type": "date", "format": "%d/%m/%Y", "description": "A day.", "constraints": {"enum": ["02/01/2025"]}},
+    ]
+    package = one_table_package(tmp_path / "package", fields, "id,day\n1,02/01/2025\n")
+    assert run("validate", str(package)).exit_code == 0
+    result = run("export", "--to", target, "--package", str(package), str(tmp_path / name))
+    assert result.exit_code == 0, result.output
+    if target == "sqlite":
+        with sqlite3.connect(tmp_path / name) as connection:
+            assert connection.execute("SELECT day FROM t").fetchall() == [("2025-01-02",)]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pyarrow as pa
+import pytest
 
 from peacetalks.convert_types import convert_column, encode
 
@@ -114,3 +115,18 @@ def test_a_datetime_with_a_declared_format_keeps_its_offset() -> None:
     typed, unreadable = convert_column(pd.Series(["31/01/2025 12:00+0100", "2025-01-31T11:00:00Z"], dtype="str"), field, [""])
     assert typed.iloc[0] == pd.Timestamp("2025-01-31T11:00:00Z")
     assert unreadable.tolist() == [False, True]
+
+
+@pytest.mark.parametrize(
+    ("pattern", "cells", "read"),
+    [
+        ("%Y-%m-%d%z", ["2025-01-02+0100", "2025-01-02-0500"], [True, True]),  # an offset on a date: was an internal error
+        ("%d/%m/%Q", ["02/01/2025"], [False]),  # a bad directive: every cell unreadable, as frictionless has it
+        ("mixed", ["2 January 2025", "01/02/2025"], [False, False]),  # a word of pandas' own, not a pattern
+        ("ISO8601", ["2025-01-02"], [False]),
+    ],
+)
+def test_a_declared_date_pattern_is_read_as_strptime_reads_it(pattern: str, cells: list[str], read: list[bool]) -> None:
+    typed, unreadable = convert_column(pd.Series(cells, dtype="str"), {"type": "date", "format": pattern}, [""])
+    assert unreadable.tolist() == [not r for r in read]
+    assert typed.notna().tolist() == read

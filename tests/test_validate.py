@@ -11,7 +11,7 @@ import threading
 import pandas as pd
 import pytest
 
-from conftest import ROOT, line_of, rehash, replace_in
+from conftest import ROOT, line_of, one_table_package, rehash, replace_in
 from peacetalks.read_package import read_package
 from peacetalks.validate import check_keys, key_codes, validate_package
 
@@ -602,15 +602,5 @@ def test_a_frictionless_finding_of_our_rule_in_another_column_of_the_line_is_kep
         {"name": "published", "type": "date", "format": "%d/%m/%Y", "description": "A date as the source writes it."},
         {"name": "contact", "type": "string", "format": "email", "description": "An email address."},
     ]
-    descriptor = {
-        "$schema": "https://datapackage.org/profiles/2.0/datapackage.json",
-        "name": "t",
-        "title": "T",
-        "description": "A table.",
-        "version": "1.0.0",
-        "licenses": [{"name": "CC0-1.0"}],
-        "resources": [{"name": "t", "path": "t.csv", "schema": {"fields": fields, "primaryKey": ["id"]}}],
-    }
-    (tmp_path / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
-    (tmp_path / "t.csv").write_text("id,published,contact\n1,31/01/2025,a@example.org\n2,2025-01-31,nobody\n", encoding="utf-8")
+    one_table_package(tmp_path, fields, "id,published,contact\n1,31/01/2025,a@example.org\n2,2025-01-31,nobody\n")
     assert problems_of(tmp_path) == [("t.csv", 3, "contact", "type"), ("t.csv", 3, "published", "type")]

@@ -106,7 +106,7 @@ FIELD_TYPES = TYPE_CONSTRAINTS.keys()
 # for a misspelling, but one that neither this validator nor frictionless 5.21 checks.
 CONSTRAINT_KEYS = set().union(*TYPE_CONSTRAINTS.values()) | {"jsonSchema"}
 CODELISTS = {"iso-3166-1-alpha-3"}
-ENUM_TYPES = {"string": str, "integer": int, "number": (int, float), "boolean": bool}
+ENUM_TYPES = {"string": str, "integer": int, "number": (int, float), "boolean": bool, "year": int}
 
 
 class Located:
@@ -224,15 +224,19 @@ def check_field(where: Located, field: dict, resource: Resource, at: tuple) -> l
         low, high = lengths
         problems.append(constraint_problem("minLength", f"`minLength` ({low}) is greater than `maxLength` ({high}): no value could pass"))
     for key in sorted(RANGE & constraints.keys()):
+        bound = constraints[key]
+        # Frictionless compares its cells with the bound as its own reader reads it, and crashed on
+        # one it could not read (None): so a bound must read both ways, ours and frictionless's.
         if kind in ("integer", "number", "year"):
-            refused = number_bound_problem(constraints[key], whole=kind != "number")
+            refused = number_bound_problem(bound, whole=kind != "number")
+            if refused is None and kind == "year" and not frictionless_reads(field, bound):
+                refused = "a year from 0 to 9999"
             if refused is not None:
                 problems.append(constraint_problem(key, f"`{key}` must be {refused}"))
-        elif kind in ("date", "datetime") and not readable_as(field, constraints[key]):
+        elif kind in ("date", "datetime") and not (readable_as(field, bound) and frictionless_reads(field, bound)):
             problems.append(constraint_problem(key, f"`{key}` must be a {kind} ({date_shape(field)})"))
-        elif read_by_frictionless and not frictionless_reads(field, constraints[key]):
-            # Frictionless compares its cells with the bound read so, and crashed on None.
-            problems.append(constraint_problem(key, f"`{key}` must be a {kind} as frictionless reads it"))
+        elif read_by_frictionless and not frictionless_reads(field, bound):
+            problems.append(constraint_problem(key, f"`{key}` must be a value of type {kind} as frictionless reads it"))
     if "required" in constraints and not isinstance(constraints["required"], bool):
         problems.append(
             where.problem(
@@ -325,7 +329,7 @@ def enum_value_problem(field: dict, kind, value, read_by_frictionless: bool) -> 
             return f"enum value {value!r} is not a {kind}"
     elif read_by_frictionless:
         if not frictionless_reads(field, value):
-            return f"enum value {value!r} is not a {kind} as frictionless reads it"
+            return f"enum value {value!r} is not a value of type {kind} as frictionless reads it"
     elif isinstance(value, list | dict):
         return "enum values must be single values"
     elif kind in ("date", "datetime") and not readable_as(field, value):

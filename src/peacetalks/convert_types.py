@@ -115,12 +115,11 @@ def convert_column(text: pd.Series, field: dict, missing: list[str]) -> tuple[pd
         shaped = cells.str.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}").fillna(False).astype(bool)
         typed = pd.to_datetime(cells.where(shaped), format="%Y-%m-%d", errors="coerce").astype(dtype)
         return typed, present & typed.isna()
-    if kind == "date":
-        # A declared strptime pattern ("%d/%m/%Y"), read as frictionless reads it: its date, any time of day dropped.
-        typed = pd.to_datetime(cells, format=pattern, errors="coerce").dt.normalize().astype(dtype)
+    if pattern is not None:
+        typed = read_with_strptime(cells, pattern, kind).astype(dtype)
         return typed, present & typed.isna()
     if kind == "datetime":
-        typed = pd.to_datetime(cells, format=pattern or "ISO8601", errors="coerce", utc=True).astype(dtype)
+        typed = pd.to_datetime(cells, format="ISO8601", errors="coerce", utc=True).astype(dtype)
         return typed, present & typed.isna()
     raise AssertionError(kind)  # every kind in NOT_TEXT is handled above
 
@@ -131,6 +130,28 @@ def declared_format(field: dict) -> str | None:
     leaves out from the day it is read, and a format that is not text."""
     pattern = field.get("format")
     return pattern if isinstance(pattern, str) and pattern not in ("default", "any") else None
+
+
+def read_with_strptime(cells: pd.Series, pattern: str, kind: str) -> pd.Series:
+    """Cells in a declared strptime pattern ("%d/%m/%Y"), read by Python's `strptime` as frictionless
+    reads them, once per distinct value: pandas' own reading of a pattern takes "mixed" and
+    "ISO8601" as words of its own, raises on a bad directive or an offset on a date, and differs
+    at the edges (7 to 9 digits of %f). A date keeps its day (any time or offset dropped); a
+    datetime without an offset is taken as UTC, as the default reading takes one."""
+    import datetime as dt
+
+    def read(cell: str):
+        try:
+            moment = dt.datetime.strptime(cell, pattern)
+        except (ValueError, TypeError, OverflowError):
+            return pd.NaT
+        if kind == "date":
+            return pd.Timestamp(moment.date())
+        return pd.Timestamp(moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)).tz_convert("UTC")
+
+    present = cells.dropna()
+    readings = {cell: read(cell) for cell in present.unique()}
+    return pd.Series([readings[cell] for cell in present], index=present.index, dtype=object).reindex(cells.index)
 
 
 def read_schema_value(value, field: dict):

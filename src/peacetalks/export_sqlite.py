@@ -16,12 +16,14 @@ import json
 import sqlite3
 from pathlib import Path
 
+from peacetalks.convert_types import read_schema_value
 from peacetalks.prepare_export import (
     PackageTables,
     allowed_values,
     description,
     field_type,
     is_required,
+    to_native,
     write_atomically,
 )
 from peacetalks.read_package import Resource
@@ -63,6 +65,9 @@ def column_sql(field: dict, resource: Resource) -> str:
         parts.append("NOT NULL")
     allowed = allowed_values(field)
     if allowed:
+        # A date's enum value is written as its cells are ("02/01/2025" in a %d/%m/%Y field: 2025-01-02).
+        if kind in ("date", "datetime"):
+            allowed = [sql_value(to_native(read_schema_value(value, field), kind)) for value in allowed]
         parts.append(f"CHECK ({name} IN ({', '.join(quote_value(v) for v in allowed)}))")
     elif kind == "boolean":
         parts.append(f"CHECK ({name} IN (0, 1))")

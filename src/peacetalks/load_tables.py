@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 
 from peacetalks.check_data import check_header
-from peacetalks.convert_types import convert_frame, enum_values
+from peacetalks.convert_types import convert_frame, enum_values, read_schema_value
 from peacetalks.problems import Problem
 from peacetalks.read_package import DESCRIPTOR, find_descriptor, read_package
 from peacetalks.read_tables import read_table
@@ -69,7 +69,7 @@ def values_outside_enums(text: pd.DataFrame, typed: pd.DataFrame, resource, file
         if allowed is None or name not in typed.columns:
             continue
         column = typed[name]
-        outside = column.notna() & ~column.isin(allowed)
+        outside = column.notna() & ~column.isin([read_schema_value(value, field) for value in allowed])
         for line in column.index[outside]:
             problems.append(
                 Problem.at(file, "enum", "not one of the allowed values", line=int(line), column=name, value=text.at[line, name])
