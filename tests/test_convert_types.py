@@ -130,3 +130,17 @@ def test_a_declared_date_pattern_is_read_as_strptime_reads_it(pattern: str, cell
     typed, unreadable = convert_column(pd.Series(cells, dtype="str"), {"type": "date", "format": pattern}, [""])
     assert unreadable.tolist() == [not r for r in read]
     assert typed.notna().tolist() == read
+
+
+@pytest.mark.parametrize(
+    ("field", "cells"),
+    [
+        ({"type": "datetime", "format": "%d/%m/%Y %H:%M %z"}, ["01/01/0001 00:00 +0100", "31/12/9999 23:59 -0100"]),
+        ({"type": "datetime"}, ["0001-01-01T00:00:00+01:00", "9999-12-31T23:59:00-01:00"]),
+    ],
+)
+def test_a_moment_outside_years_1_to_9999_in_utc_is_not_read(field: dict, cells: list[str]) -> None:
+    # found by a review: read as 1972 (pandas wrapped year 0 round), or as year 0, which no export could write
+    typed, unreadable = convert_column(pd.Series([*cells, "2025-01-02T10:00:00Z"], dtype="str"), field, [""])
+    assert unreadable.tolist()[:2] == [True, True]
+    assert typed.isna().tolist()[:2] == [True, True]

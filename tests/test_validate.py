@@ -604,3 +604,14 @@ def test_a_frictionless_finding_of_our_rule_in_another_column_of_the_line_is_kep
     ]
     one_table_package(tmp_path, fields, "id,published,contact\n1,31/01/2025,a@example.org\n2,2025-01-31,nobody\n")
     assert problems_of(tmp_path) == [("t.csv", 3, "contact", "type"), ("t.csv", 3, "published", "type")]
+
+
+def test_a_year_enum_holds_years(tmp_path):
+    # found by a review: `true` passed as a year (1 == True let the cell 1 through), and so did 20250
+    fields = [
+        {"name": "id", "type": "integer", "description": "Row."},
+        {"name": "year", "type": "year", "description": "A year.", "constraints": {"enum": [2025, True, 20250]}},
+    ]
+    one_table_package(tmp_path, fields, "id,year\n1,2025\n")
+    found = [(p.file, p.column, p.rule, p.value) for p in validate_package(tmp_path).problems]
+    assert found == [("datapackage.json", "year", "enum-type", "20250"), ("datapackage.json", "year", "enum-type", "True")]

@@ -325,8 +325,10 @@ def enum_value_problem(field: dict, kind, value, read_by_frictionless: bool) -> 
     """Why an enum value can never equal a cell of the field (None: it can)."""
     expected = ENUM_TYPES.get(kind) if isinstance(kind, str) else None
     if expected is not None:
-        if not isinstance(value, expected) or (kind in ("integer", "number") and isinstance(value, bool)):
+        if not isinstance(value, expected) or (kind in ("integer", "number", "year") and isinstance(value, bool)):
             return f"enum value {value!r} is not a {kind}"
+        if kind == "year" and not frictionless_reads(field, value):
+            return f"enum value {value!r} is not a year from 0 to 9999"
     elif read_by_frictionless:
         if not frictionless_reads(field, value):
             return f"enum value {value!r} is not a value of type {kind} as frictionless reads it"

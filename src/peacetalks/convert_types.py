@@ -120,6 +120,8 @@ def convert_column(text: pd.Series, field: dict, missing: list[str]) -> tuple[pd
         return typed, present & typed.isna()
     if kind == "datetime":
         typed = pd.to_datetime(cells, format="ISO8601", errors="coerce", utc=True).astype(dtype)
+        # A moment whose offset takes it out of years 1 to 9999 in UTC cannot be written out again.
+        typed = typed.where(typed.dt.year.between(1, 9999))
         return typed, present & typed.isna()
     raise AssertionError(kind)  # every kind in NOT_TEXT is handled above
 
@@ -147,7 +149,12 @@ def read_with_strptime(cells: pd.Series, pattern: str, kind: str) -> pd.Series:
             return pd.NaT
         if kind == "date":
             return pd.Timestamp(moment.date())
-        return pd.Timestamp(moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)).tz_convert("UTC")
+        try:
+            # In UTC, 01/01/0001 00:00 +0100 is in year 0: Python refuses it (OverflowError), where
+            # pandas would build it and then wrap it round to 1972 without a word.
+            return pd.Timestamp(moment.astimezone(dt.UTC) if moment.tzinfo else moment.replace(tzinfo=dt.UTC))
+        except OverflowError:
+            return pd.NaT
 
     present = cells.dropna()
     readings = {cell: read(cell) for cell in present.unique()}
