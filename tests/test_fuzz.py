@@ -113,6 +113,8 @@ def json_paths(value, path=()):
 def mutate_json(raw: bytes, data: st.DataObject) -> bytes:
     document = json.loads(raw)
     paths = list(json_paths(document))
+    if not paths:
+        return raw  # an earlier mutation left an empty or scalar document: nothing to change in it
     parent_path, key = data.draw(st.sampled_from(paths))
     parent = document
     for step in parent_path:
