@@ -615,3 +615,24 @@ def test_a_year_enum_holds_years(tmp_path):
     one_table_package(tmp_path, fields, "id,year\n1,2025\n")
     found = [(p.file, p.column, p.rule, p.value) for p in validate_package(tmp_path).problems]
     assert found == [("datapackage.json", "year", "enum-type", "20250"), ("datapackage.json", "year", "enum-type", "True")]
+
+
+@pytest.mark.parametrize(
+    ("bound", "message"),
+    [
+        ("89.5", "`exclusiveMinimum` must be a whole number"),  # frictionless crashed on it: a line-less frictionless:crash
+        ("NaN", "`exclusiveMinimum` must be a finite number"),  # JSON reads NaN: every cell failed the check
+        ("1" + "0" * 400, "`exclusiveMinimum` must be a finite number"),  # was a line-less range problem, OverflowError its value
+    ],
+)
+def test_an_integer_bound_the_checks_cannot_compare_is_a_located_schema_problem(tmp_path, bound, message):
+    fields = [{"name": "id", "type": "integer", "description": "Row."}]
+    one_table_package(tmp_path, fields, "id\n90\n")
+    descriptor = tmp_path / "datapackage.json"
+    # Written by hand: json.dumps writes neither NaN as a bound nor the line the problem must point at.
+    constrained = '"description": "Row.",\n"constraints": {"exclusiveMinimum": ' + bound + "}}"
+    text = descriptor.read_text(encoding="utf-8").replace('"description": "Row."}', constrained)
+    descriptor.write_text(text, encoding="utf-8")
+    found = validate_package(tmp_path).problems
+    assert [(p.file, p.line, p.column, p.rule) for p in found] == [("datapackage.json", 2, "id", "schema")]
+    assert message in found[0].message

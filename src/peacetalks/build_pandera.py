@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pandera.pandas as pa
 
-from peacetalks.convert_types import PANDAS_DTYPES, read_schema_value
+from peacetalks.convert_types import PANDAS_DTYPES, kept_as_text, read_schema_value
 from peacetalks.read_patterns import anchored
 
 RANGE_CHECKS = {"minimum": pa.Check.ge, "maximum": pa.Check.le, "exclusiveMinimum": pa.Check.gt, "exclusiveMaximum": pa.Check.lt}
@@ -21,7 +21,7 @@ def field_checks(field: dict) -> list[pa.Check]:
     No checks for a type this validator keeps as text (time, yearmonth, array, ...): a check on the text
     would judge its values wrongly ("9:00:00" after "10:00:00", the characters of "[1, 2]" as its
     length), so they are left to frictionless (`check_frictionless.left_to_frictionless`)."""
-    if not isinstance(field.get("type", "string"), str) or field.get("type", "string") not in PANDAS_DTYPES:
+    if not isinstance(field.get("type", "string"), str) or kept_as_text(field.get("type", "string")):
         return []
     constraints = field.get("constraints") or {}
     checks: list[pa.Check] = []

@@ -10,6 +10,9 @@ import difflib
 import math
 from pathlib import Path
 
+# pandas, through convert_types: imported once frictionless's child has started (`validate.run_checks`),
+# and the tables' checks need it next.
+from peacetalks.convert_types import date_shape, kept_as_text, read_schema_value
 from peacetalks.problems import Problem
 from peacetalks.read_package import DESCRIPTOR, Package, Resource, as_list, json_lines_of, line_at
 from peacetalks.read_patterns import pattern_problem
@@ -174,7 +177,7 @@ def check_field(where: Located, field: dict, resource: Resource, at: tuple) -> l
     if not isinstance(kind, str) or kind not in FIELD_TYPES:
         problems.append(where.problem("schema", f"{context}: unknown type {kind!r}", (*at, "type"), column=name, value=kind))
     problems += unread_options(where, field, kind, context, at, name)
-    read_by_frictionless = isinstance(kind, str) and kind in FRICTIONLESS_READS
+    read_by_frictionless = isinstance(kind, str) and kind in FIELD_TYPES and kept_as_text(kind)
     if not isinstance(field.get("description"), str) or not field["description"].strip():
         problems.append(
             where.problem(
@@ -355,11 +358,6 @@ def number_bound_problem(value, whole: bool) -> str | None:
     return None
 
 
-# The types whose values frictionless alone reads: `build_pandera.field_checks` keeps them as text
-# (not in `convert_types.PANDAS_DTYPES`, as a test holds), so their enum values and bounds are read by its readers.
-FRICTIONLESS_READS = {"time", "yearmonth", "duration", "object", "array", "list", "geopoint", "geojson", "any"}
-
-
 def frictionless_reads(field: dict, value) -> bool:
     """Whether frictionless's reader of the field's type reads `value` (an enum value or a bound) as
     one of its values. Imported only for such a field: frictionless costs about 0.15 s to import."""
@@ -374,16 +372,7 @@ def frictionless_reads(field: dict, value) -> bool:
 
 def readable_as(field: dict, value) -> bool:
     """Whether a value the schema gives for a date or datetime field reads as its cells do."""
-    from peacetalks.convert_types import read_schema_value  # pandas, for the rare schema that needs it
-
     return read_schema_value(value, field) is not None
-
-
-def date_shape(field: dict) -> str:
-    from peacetalks.convert_types import declared_format
-
-    default = "YYYY-MM-DD" if field.get("type") == "date" else "ISO 8601, such as 2025-01-31T12:00:00Z"
-    return declared_format(field) or default
 
 
 def inapplicable_constraints(where: Located, constraints: dict, kind, context: str, at: tuple, name: str) -> list[Problem]:

@@ -127,14 +127,14 @@ def left_to_frictionless(package: Package) -> list[str]:
     frictionless's pass over the data however large the package. A string's format (email, uri)
     is frictionless's alone to check too, but does not force it: for this package's three-row
     `sources.url`, its pass would take minutes at a million rows; over 20 MB, it goes unchecked."""
-    from peacetalks.convert_types import PANDAS_DTYPES  # imports pandas: asked only of a large package
+    from peacetalks.convert_types import kept_as_text  # imports pandas: asked only of a large package
 
     left = []
     for resource in package.resources:
         for field in resource.fields:
             kind = field.get("type", "string")
             constraints = field.get("constraints") if isinstance(field.get("constraints"), dict) else {}
-            if isinstance(kind, str) and kind not in PANDAS_DTYPES and (kind != "any" or "enum" in constraints):
+            if kept_as_text(kind) and (kind != "any" or "enum" in constraints):
                 left.append(f"{resource.name}.{field.get('name')}")
     return left
 

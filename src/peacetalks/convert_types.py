@@ -31,6 +31,14 @@ PANDAS_DTYPES = {
 NOT_TEXT = PANDAS_DTYPES.keys() - {"string"}
 
 
+def kept_as_text(kind) -> bool:
+    """A type this validator does not read (time, yearmonth, array, ...): its cells stay text, no
+    value check of ours judges them (`build_pandera.field_checks`), and frictionless alone reads
+    their values, enum values and bounds included (`check_frictionless.left_to_frictionless`,
+    `check_descriptor.frictionless_reads`)."""
+    return isinstance(kind, str) and kind not in PANDAS_DTYPES
+
+
 def enum_values(field: dict) -> list | None:
     constraints = field.get("constraints")
     if isinstance(constraints, dict) and isinstance(constraints.get("enum"), list):
@@ -134,6 +142,12 @@ def declared_format(field: dict) -> str | None:
     return pattern if isinstance(pattern, str) and pattern not in ("default", "any") else None
 
 
+def date_shape(field: dict) -> str:
+    """How a date or datetime field's cells are written: its declared pattern, or ISO 8601."""
+    default = "YYYY-MM-DD" if field.get("type") == "date" else "ISO 8601, such as 2025-01-31T12:00:00Z"
+    return declared_format(field) or default
+
+
 def read_with_strptime(cells: pd.Series, pattern: str, kind: str) -> pd.Series:
     """Cells in a declared strptime pattern ("%d/%m/%Y"), read by Python's `strptime` as frictionless
     reads them, once per distinct value: pandas' own reading of a pattern takes "mixed" and
@@ -228,6 +242,6 @@ def type_hint(field: dict) -> str | None:
         "integer": f"write a whole number, digits only (no thousands separator), from {INTEGER_RANGE.min} to {INTEGER_RANGE.max}",
         "number": "write a number with a dot as decimal mark, no unit or % sign",
         "boolean": "write true or false",
-        "date": f"write the date as {declared_format(field) or 'YYYY-MM-DD'}, or leave the cell empty when the source gives none",
-        "datetime": f"write the date and time as {declared_format(field) or 'ISO 8601 (2025-01-31T12:00:00Z)'}",
+        "date": f"write the date as {date_shape(field)}, or leave the cell empty when the source gives none",
+        "datetime": f"write the date and time as {date_shape(field)}",
     }.get(field.get("type", "string"))

@@ -68,16 +68,19 @@ def pattern_problem(pattern: str) -> tuple[str, str | None] | None:
 @functools.lru_cache(maxsize=256)  # the same few patterns recur across fields and tables
 def engine_problem(pattern: str) -> tuple[str, str | None] | None:
     """Why the engine the checks run on refuses a pattern Python reads: pandas hands most patterns to
-    pyarrow's RE2, which has no repeat count over 1,000 (`.{0,100000}`), no possessive quantifier
+    pyarrow's RE2 (an ArrowException), which has no repeat count over 1,000 (`.{0,100000}`), no possessive quantifier
     (`a*+`), no atomic group or conditional. Asked of pandas itself, as Pandera's check asks it
     (`str.match` on the text dtype the columns have), so its choice between RE2 and Python's `re`
     is not restated here; one cell, because pandas does not compile a pattern for no cells."""
     import pandas as pd
     import pyarrow as pa
 
+    from peacetalks.convert_types import text_column
+
     try:
-        pd.Series([""], dtype="string[pyarrow]").str.match(anchored(pattern))
-    except pa.ArrowInvalid as error:
+        # A column as the checks get it (`text_column`): the same dtype, so the same engine.
+        text_column(pd.Series(["x"], dtype="str"), [""]).str.match(anchored(pattern))
+    except pa.ArrowException as error:
         hint = RE2_HINT
         return f"the pattern cannot be used by the checks' regular expression engine, RE2 ({error})", hint
     return None
