@@ -584,15 +584,42 @@ def test_a_type_kept_as_text_is_frictionless_s_to_check(package_dir):
     assert ("data/meetings.csv", line, "time", "type") in found
 
 
-def test_auto_runs_frictionless_on_a_large_package_with_columns_only_it_checks(package_dir, monkeypatch):
+@pytest.mark.parametrize("mode", ["auto", "descriptor", "off"])
+def test_a_column_only_frictionless_reads_is_checked_in_a_large_package(package_dir, monkeypatch, mode):
     from peacetalks import check_frictionless
 
     line = declare_meeting_time_a_time(package_dir)
     monkeypatch.setattr(check_frictionless, "FULL_CHECK_MAX_BYTES", 1_000)  # every package is large
-    assert ("data/meetings.csv", line, "time", "type") in problems_of(package_dir)
-    assert problems_of(package_dir, frictionless="descriptor") == []  # asked not to: then no one checks it
-    package, _ = read_package(package_dir)
-    assert check_frictionless.left_to_frictionless(package) == ["meetings.time"]
+    weekend = line_of(package_dir / "data/meetings.csv", ",this weekend,")
+    # By frictionless's cell reader, in our own checks: its pass over the data does not run.
+    expected = [("data/meetings.csv", line, "time", "type"), ("data/meetings.csv", weekend, "time", "type")]
+    assert problems_of(package_dir, frictionless=mode) == expected
+
+
+def remove_proposals(root):
+    (root / "data/proposals.csv").unlink()
+    return ("data/proposals.csv", None, None, "file-missing")
+
+
+def ragged_proposal(root):
+    from test_broken_packages import ragged_row
+
+    damage = ragged_row(root)
+    return (damage.file, damage.line, None, "ragged-row")
+
+
+@pytest.mark.parametrize("damage", [ragged_proposal, remove_proposals])
+def test_a_column_only_frictionless_reads_is_checked_when_file_damage_stops_its_pass(package_dir, damage):
+    line = declare_meeting_time_a_time(package_dir)
+    weekend = line_of(package_dir / "data/meetings.csv", ",this weekend,")
+    rehash(package_dir)
+    damaged = damage(package_dir)  # in another table: frictionless's pass is dropped for all of them
+    found = problems_of(package_dir)
+    assert damaged in found
+    assert [p for p in found if p[0] == "data/meetings.csv"] == [
+        ("data/meetings.csv", line, "time", "type"),
+        ("data/meetings.csv", weekend, "time", "type"),
+    ]
 
 
 def test_a_frictionless_finding_of_our_rule_in_another_column_of_the_line_is_kept(tmp_path):

@@ -20,7 +20,7 @@ def field_checks(field: dict) -> list[pa.Check]:
     """Checks named by the constraint they enforce; the report reads the name back by check number.
     No checks for a type this validator keeps as text (time, yearmonth, array, ...): a check on the text
     would judge its values wrongly ("9:00:00" after "10:00:00", the characters of "[1, 2]" as its
-    length), so they are left to frictionless (`check_frictionless.left_to_frictionless`)."""
+    length), so they are left to frictionless's reader (`check_frictionless_cells`)."""
     if not isinstance(field.get("type", "string"), str) or kept_as_text(field.get("type", "string")):
         return []
     constraints = field.get("constraints") or {}

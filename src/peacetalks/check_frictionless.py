@@ -121,24 +121,6 @@ def small_enough(package: Package) -> bool:
     return size <= FULL_CHECK_MAX_BYTES
 
 
-def left_to_frictionless(package: Package) -> list[str]:
-    """The columns ("table.column") that only frictionless checks: of a type this validator keeps as
-    text (`build_pandera.field_checks`), other than `any` with no `enum`. For these, "auto" runs
-    frictionless's pass over the data however large the package. A string's format (email, uri)
-    is frictionless's alone to check too, but does not force it: for this package's three-row
-    `sources.url`, its pass would take minutes at a million rows; over 20 MB, it goes unchecked."""
-    from peacetalks.convert_types import kept_as_text  # imports pandas: asked only of a large package
-
-    left = []
-    for resource in package.resources:
-        for field in resource.fields:
-            kind = field.get("type", "string")
-            constraints = field.get("constraints") if isinstance(field.get("constraints"), dict) else {}
-            if kept_as_text(kind) and (kind != "any" or "enum" in constraints):
-                left.append(f"{resource.name}.{field.get('name')}")
-    return left
-
-
 def crashed(error: BaseException) -> Problem:
     """Frictionless is a second opinion: its crash must not hide our own problems."""
     return Problem.at(DESCRIPTOR, "frictionless:crash", f"frictionless could not check the package: {type(error).__name__}: {error}")
@@ -148,8 +130,7 @@ def crashed(error: BaseException) -> Problem:
 # checked, with a `json.py` in it), then given this process's own import path, so that it imports
 # exactly what this process would: the same peacetalks, the same frictionless.
 CHILD = (
-    "import json, sys; sys.path[:] = json.loads(sys.argv[1]); "
-    "from peacetalks.check_frictionless import main; sys.exit(main(sys.argv[2:]))"
+    "import json, sys; sys.path[:] = json.loads(sys.argv[1]); from peacetalks.check_frictionless import main; sys.exit(main(sys.argv[2:]))"
 )
 
 

@@ -34,7 +34,7 @@ NOT_TEXT = PANDAS_DTYPES.keys() - {"string"}
 def kept_as_text(kind) -> bool:
     """A type this validator does not read (time, yearmonth, array, ...): its cells stay text, no
     value check of ours judges them (`build_pandera.field_checks`), and frictionless alone reads
-    their values, enum values and bounds included (`check_frictionless.left_to_frictionless`,
+    their values, enum values and bounds included (`check_frictionless_cells`,
     `check_descriptor.frictionless_reads`)."""
     return isinstance(kind, str) and kind not in PANDAS_DTYPES
 

@@ -66,7 +66,7 @@ def validate_package(path=None, *, frictionless: str = "auto") -> Outcome:
 def run_checks(package: Package, problems: list[Problem], frictionless: str) -> Outcome:
     from concurrent.futures import ThreadPoolExecutor
 
-    from peacetalks.check_frictionless import left_to_frictionless, small_enough, start_data_pass, stop_data_pass
+    from peacetalks.check_frictionless import small_enough, start_data_pass, stop_data_pass
     from peacetalks.check_integrity import check_integrity
 
     data_pass = None
@@ -90,18 +90,40 @@ def run_checks(package: Package, problems: list[Problem], frictionless: str) -> 
             if blocks_frictionless(problems):
                 stop_data_pass(data_pass)
                 data_pass = None
-            # Columns of a type kept as text are checked by frictionless alone: "auto" runs it on them.
-            auto = small or (frictionless == "auto" and bool(left_to_frictionless(package)))
-            full = {"auto": auto, "full": True, "descriptor": False, "off": False}[frictionless]
+            full = {"auto": small, "full": True, "descriptor": False, "off": False}[frictionless]
+            # The columns only frictionless reads (a time, a uri): by its cell reader in our checks
+            # when its pass over the data will not run (`check_frictionless_cells`).
+            by_reader = not full or blocks_frictionless(problems)
             broken = {p.file for p in problems if p.rule in BLOCKING_SCHEMA_RULES}
             usable = [r for r in package.resources if r.schema_file not in broken]
-            files, counts = check_tables(package, usable, problems)
+            files, counts = check_tables(package, usable, problems, by_reader)
             problems += integrity.result()
-        if frictionless != "off" and not blocks_frictionless(problems):
-            problems += second_opinion(package, problems, files, full, data_pass)
+        damaged = any(p.rule in STRUCTURAL_RULES for p in problems)  # then `second_opinion` skips the data
+        asked = frictionless != "off" and not blocks_frictionless(problems)
+        opinion = second_opinion(package, problems, files, full, data_pass) if asked else []
+        if not by_reader and not (asked and not damaged and not any(p.rule == "frictionless:crash" for p in opinion)):
+            # Frictionless's pass over the data did not run after all, or stopped short.
+            problems += check_left_to_frictionless(package, usable)
+        problems += opinion
     finally:
         stop_data_pass(data_pass)  # findings not wanted after all, or the check was stopped
     return Outcome(unique_sorted(without_echoes(problems)), counts)
+
+
+def check_left_to_frictionless(package: Package, usable: list) -> list[Problem]:
+    """The columns only frictionless reads, by its cell reader (`check_frictionless_cells`), when its
+    pass over the data, which the tables were checked expecting, does not run after all (file damage:
+    `second_opinion`) or crashes. Only then, and only tables with such columns, are read again."""
+    from peacetalks.check_frictionless_cells import check_frictionless_cells, fields_read_by_frictionless
+    from peacetalks.read_tables import read_table
+
+    problems: list[Problem] = []
+    for resource in usable:
+        if fields_read_by_frictionless(resource):
+            table = read_table(package.root, resource.name, resource.path)
+            if table.header:
+                problems += check_frictionless_cells(table, resource)
+    return problems
 
 
 def blocks_frictionless(problems: list[Problem]) -> bool:
@@ -160,11 +182,12 @@ class Progress:
             print(f"  checked {resource.path}: {rows:,} rows ({time.perf_counter() - self.started:.1f} s)", file=sys.stderr, flush=True)
 
 
-def check_tables(package: Package, usable, problems: list[Problem]):
+def check_tables(package: Package, usable, problems: list[Problem], by_reader: bool = True):
     """Each table on its own, then the rules that join it to tables already checked. Only the
     key columns that other tables point at are kept, so memory follows the largest tables being
     checked rather than the whole package. Two tables are checked at once, one on each core
-    (`check_parents_first`)."""
+    (`check_parents_first`). `by_reader`: check the columns only frictionless reads with its cell
+    reader (`check_frictionless_cells`), as its pass over the data will not."""
     from peacetalks.check_sources import marked_field
 
     order = parents_first(usable)
@@ -176,7 +199,7 @@ def check_tables(package: Package, usable, problems: list[Problem]):
         # Foreign keys loop between tables: every typed table is kept and joined at the end.
         frames: dict[str, pd.DataFrame] = {}
         for resource in usable:
-            table_problems, typed, count = check_whole_table(package, resource, None, files, texts)
+            table_problems, typed, count = check_whole_table(package, resource, None, files, texts, by_reader)
             problems += table_problems
             if typed is not None:
                 frames[resource.name], counts[resource.name] = typed, count
@@ -187,7 +210,7 @@ def check_tables(package: Package, usable, problems: list[Problem]):
 
     def check(resource, parents, stopped):
         files[resource.name] = resource.path  # the same path, unless the name repeats
-        return check_one_table(package, resource, parents, files, texts, needed, stopped)
+        return check_one_table(package, resource, parents, files, texts, needed, stopped, by_reader)
 
     # Names that repeat (a descriptor problem, reported) cannot tell tables apart: then one at a time.
     if len(files) == len(usable):
@@ -299,27 +322,28 @@ def usable_cores() -> int:
     return max(1, os.cpu_count() or 1)
 
 
-def check_one_table(package: Package, resource, parents, files, texts, needed, stopped) -> tuple:
+def check_one_table(package: Package, resource, parents, files, texts, needed, stopped, by_reader: bool = True) -> tuple:
     """One table's own checks and its joins to its parents (`parents()`: their kept key columns,
     once they are done).
     Returns its problems, the key columns kept for the tables that point at it, and its row
     count (None when it has no readable header)."""
-    streamed = check_in_batches(package, resource, parents, files, texts, needed, stopped)
+    streamed = check_in_batches(package, resource, parents, files, texts, needed, stopped, by_reader)
     if streamed is not None:
         return streamed
-    table_problems, typed, count = check_whole_table(package, resource, parents, files, texts)
+    table_problems, typed, count = check_whole_table(package, resource, parents, files, texts, by_reader)
     if typed is None:
         return table_problems, None, None
     keep = [c for c in typed.columns if c in needed.get(resource.name, set())]
     return table_problems, (typed[keep] if keep else None), count
 
 
-def check_whole_table(package: Package, resource, parents, files, texts) -> tuple:
+def check_whole_table(package: Package, resource, parents, files, texts, by_reader: bool = True) -> tuple:
     """A table read whole: its own checks and, when `parents` is given, its joins to them
     (`parents()`: their kept key columns, once they are done).
     Returns its problems, the typed frame and its row count (both None when it has no header)."""
     from peacetalks.check_cells import check_cells
     from peacetalks.check_data import check_table
+    from peacetalks.check_frictionless_cells import check_frictionless_cells
     from peacetalks.read_tables import read_table
 
     table = read_table(package.root, resource.name, resource.path)
@@ -328,13 +352,15 @@ def check_whole_table(package: Package, resource, parents, files, texts) -> tupl
         return problems, None, None
     typed, table_problems = check_table(table, resource)
     problems += check_cells(table, resource, table_problems)
+    if by_reader:
+        problems += check_frictionless_cells(table, resource)
     del table
     if parents is not None:
         problems += check_joins(package, [resource], {**parents(), resource.name: typed}, files, texts)
     return problems, typed, len(typed)
 
 
-def check_in_batches(package: Package, resource, parents, files, texts, needed, stopped) -> tuple | None:
+def check_in_batches(package: Package, resource, parents, files, texts, needed, stopped, by_reader: bool = True) -> tuple | None:
     """A large, clean table read and checked a batch at a time, with the same functions as a whole
     table: every rule but uniqueness, keys and self-links looks at one row (or one row and the
     source texts its quotes come from), so it gives the same problems batch by batch. Only the key columns are kept
@@ -354,7 +380,7 @@ def check_in_batches(package: Package, resource, parents, files, texts, needed, 
     if header is None:
         return None
     own, file = resource.name, resource.path
-    checked = check_batches(package, resource, header, files, texts, needed, stopped)
+    checked = check_batches(package, resource, header, files, texts, needed, stopped, by_reader)
     if checked is None:
         return None  # damage, or a quoted newline: line numbers need the csv module
     count, problems, text = checked
@@ -375,7 +401,7 @@ def check_in_batches(package: Package, resource, parents, files, texts, needed, 
     return problems, kept_keys, count
 
 
-def check_batches(package: Package, resource, header: list[str], files, texts, needed, stopped) -> tuple | None:
+def check_batches(package: Package, resource, header: list[str], files, texts, needed, stopped, by_reader: bool = True) -> tuple | None:
     """Every batch's own checks; returns the rows (blank lines aside), the problems and the key
     columns (text). None when the file cannot be read in batches (`read_batches`); CancelledError
     at the next batch once `stopped` is set."""
@@ -386,6 +412,7 @@ def check_batches(package: Package, resource, header: list[str], files, texts, n
 
     from peacetalks.check_cells import check_cells
     from peacetalks.check_data import check_table
+    from peacetalks.check_frictionless_cells import check_frictionless_cells
     from peacetalks.read_tables import RawTable, drop_blank_rows, read_batches
 
     path = package.root / resource.path
@@ -419,6 +446,8 @@ def check_batches(package: Package, resource, header: list[str], files, texts, n
             table = RawTable(own, file, header, frame, blank)
             typed, table_problems = check_table(table, resource, keys=False)
             problems += check_cells(table, resource, table_problems)
+            if by_reader:
+                problems += check_frictionless_cells(table, resource)
             problems += check_joins(package, [per_batch], {own: typed}, files, texts)
             kept.append(frame.loc[:, ~frame.columns.duplicated()][columns])
             del table, typed, frame
@@ -532,6 +561,7 @@ def second_opinion(package: Package, problems: list[Problem], files, full: bool,
 
     def same_place(problem: Problem, columns: set) -> bool:
         return bool(columns) and (problem.column is None or None in columns or problem.column in columns)
+
     extra = []
     # A file we could not read as text at all: frictionless's own decoding error repeats ours.
     unreadable = {p.file for p in problems if p.rule in {"encoding", "bom", "binary", "empty-file", "file-missing", "file-unreadable"}}

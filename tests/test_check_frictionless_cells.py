@@ -1,0 +1,136 @@
+"""The columns only frictionless reads (a time, a yearmonth, an array, a text's format) are checked
+by frictionless's own cell reader when its pass over the data does not run: the same verdicts in
+every mode and at every size."""
+
+from __future__ import annotations
+
+import dataclasses
+import subprocess
+import sys
+
+import pytest
+
+from conftest import ROOT, one_table_package
+from peacetalks.check_frictionless_cells import fields_read_by_frictionless
+from peacetalks.read_package import read_package
+from peacetalks.validate import validate_package
+
+FIELDS = [
+    {"name": "id", "type": "string"},
+    {"name": "at", "type": "time", "constraints": {"minimum": "09:00:00", "required": True}},
+    {"name": "month", "type": "yearmonth", "constraints": {"enum": ["2025-01", "2025-02"]}},
+    {"name": "tags", "type": "array", "constraints": {"minLength": 2}},
+    {"name": "page", "type": "string", "format": "uri"},
+    {"name": "mail", "type": "string", "format": "email", "constraints": {"maxLength": 40}},
+]
+ROWS = """id,at,month,tags,page,mail
+a,10:00:00,2025-01,"[1, 2]",https://example.org/a,a@example.org
+b,08:00:00,2025-01,"[1, 2]",https://example.org/b,b@example.org
+c,xx,2025-03,"[1, 2]",https://example.org/c,
+d,10:00:00,2025-02,[1],example.org/d,not-an-address
+e,,,,,
+"""
+FOUND = [
+    ("t.csv", 3, "at", "range"),
+    ("t.csv", 4, "at", "type"),
+    ("t.csv", 4, "month", "enum"),
+    ("t.csv", 5, "mail", "type"),
+    ("t.csv", 5, "page", "type"),
+    ("t.csv", 5, "tags", "length"),
+    ("t.csv", 6, "at", "required"),  # ours: frictionless's reader is not asked about `required`
+]
+
+
+def table_package(root, fields: list[dict], rows: str):
+    return one_table_package(root, [{**field, "description": field["name"]} for field in fields], rows)
+
+
+def found(root, **options) -> list[tuple]:
+    return [(p.file, p.line, p.column, p.rule) for p in validate_package(root, **options).problems]
+
+
+@pytest.mark.parametrize("mode", ["auto", "full", "descriptor", "off"])
+def test_the_same_problems_whether_frictionless_s_pass_or_its_reader_finds_them(tmp_path, mode):
+    # "auto" and "full": frictionless's pass over the data (a small package); the others: its reader, in ours.
+    assert found(table_package(tmp_path, FIELDS, ROWS), frictionless=mode) == FOUND
+
+
+def test_a_large_package_is_checked_by_the_reader_not_by_frictionless_s_pass(tmp_path, monkeypatch):
+    from peacetalks import check_frictionless
+
+    monkeypatch.setattr(check_frictionless, "FULL_CHECK_MAX_BYTES", 100)  # every package is large
+    started = []
+    monkeypatch.setattr(check_frictionless, "start_data_pass", lambda package: started.append(package))
+    assert found(table_package(tmp_path, FIELDS, ROWS)) == FOUND
+    assert started == []
+
+
+def test_a_table_checked_in_batches_gets_the_same_problems(tmp_path, monkeypatch):
+    import peacetalks.read_tables
+
+    header, *rows = ROWS.splitlines()
+    many = [header] + [row.replace(row.split(",")[0], f"{row.split(',')[0]}{n}", 1) for n in range(40) for row in rows]
+    root = table_package(tmp_path, FIELDS, "\n".join(many) + "\n")
+    monkeypatch.setattr(peacetalks.read_tables, "BATCH_BYTES", 300)  # a few rows a batch
+    problems = found(root, frictionless="off")
+    # Every copy of a bad row is found, on its own line.
+    assert len(problems) == 40 * len(FOUND)
+    assert sorted((line - 2) % len(rows) + 2 for _, line, _, _ in problems) == sorted(f[1] for f in FOUND * 40)
+
+
+@pytest.mark.parametrize("mode", ["auto", "off"])
+def test_a_bound_frictionless_cannot_compare_with_the_cell_is_a_located_problem(tmp_path, mode):
+    fields = [{"name": "id", "type": "string"}, {"name": "at", "type": "time", "constraints": {"minimum": "09:00:00"}}]
+    root = table_package(tmp_path, fields, "id,at\na,10:00:00\nb,10:00:00Z\nc,xx\n")
+    problems = validate_package(root, frictionless=mode).problems
+    if mode == "auto":
+        # Frictionless's pass crashes on that cell, and reports nothing else; its reader, in ours, takes over.
+        crash = problems.pop(0)
+        assert (crash.file, crash.line, crash.rule) == ("datapackage.json", None, "frictionless:crash")
+    [compare, kind] = problems
+    assert (compare.file, compare.line, compare.column, compare.rule, compare.value) == ("t.csv", 3, "at", "range", "10:00:00Z")
+    assert "could not compare" in compare.message and "offset-naive and offset-aware" in compare.message
+    assert (kind.file, kind.line, kind.column, kind.rule, kind.value) == ("t.csv", 4, "at", "type", "xx")
+
+
+def test_missing_values_are_not_read(tmp_path):
+    fields = [{"name": "id", "type": "string"}, {"name": "at", "type": "time"}, {"name": "page", "type": "string", "format": "uri"}]
+    table_package(tmp_path, fields, "id,at,page\na,NA,NA\nb,,\n")
+    descriptor = (tmp_path / "datapackage.json").read_text(encoding="utf-8")
+    (tmp_path / "datapackage.json").write_text(descriptor.replace('"primaryKey"', '"missingValues": ["NA"], "primaryKey"'))
+    # "NA" is missing; "" is not, so it is read (and is neither a time nor a uri), as frictionless reads it.
+    expected = [("t.csv", 3, "at", "type"), ("t.csv", 3, "page", "type")]
+    assert found(tmp_path, frictionless="off") == expected
+    assert found(tmp_path, frictionless="full") == expected
+
+
+def test_the_columns_given_to_the_reader():
+    package, _ = read_package(ROOT)
+    [sources] = [r for r in package.resources if r.name == "sources"]
+    assert fields_read_by_frictionless(sources) == [{"name": "url", "type": "string", "format": "uri"}]
+    fields = {f["name"]: f for f in FIELDS}
+    fields["anything"] = {"name": "anything", "type": "any"}
+    fields["one_of"] = {"name": "one_of", "type": "any", "constraints": {"enum": [1, "x"], "unique": True}}
+    table = dataclasses.replace(sources, schema={"fields": list(fields.values())})
+    assert fields_read_by_frictionless(table) == [
+        {"name": "at", "type": "time", "constraints": {"minimum": "09:00:00"}},  # `required` is ours
+        {"name": "month", "type": "yearmonth", "constraints": {"enum": ["2025-01", "2025-02"]}},
+        {"name": "tags", "type": "array", "constraints": {"minLength": 2}},
+        {"name": "page", "type": "string", "format": "uri"},
+        {"name": "mail", "type": "string", "format": "email"},  # its maxLength is ours
+        {"name": "one_of", "type": "any", "constraints": {"enum": [1, "x"]}},
+    ]
+
+
+def test_the_real_package_does_not_import_frictionless_into_the_validator():
+    """Frictionless's pass runs in a process of its own; its import in ours cost about 0.19 s."""
+    code = "import sys; from peacetalks.validate import validate_package; v = validate_package(sys.argv[1]);"
+    code += "print(v.valid, 'frictionless' in sys.modules)"
+    for mode in ("auto", "off"):  # "off": sources.url, the one column the reader would read, is empty
+        out = subprocess.run(
+            [sys.executable, "-c", code.replace("(sys.argv[1])", f"(sys.argv[1], frictionless={mode!r})"), str(ROOT)],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        assert out.split() == ["True", "False"]
