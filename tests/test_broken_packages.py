@@ -540,6 +540,23 @@ def time_bound_frictionless_cannot_read(root: Path) -> Expect:
 
 
 @case
+def wkt_format_nothing_reads(root: Path) -> Expect:
+    # found by a review: frictionless reads it only with its [wkt] extra, so neither pass checked it
+    path = root / "schemas/sources.schema.json"
+    edit_json(path, lambda s: field_of(s, "title").update(format="wkt"))
+    return Expect("schema", "schemas/sources.schema.json", line_of(path, '"format": "wkt"'), column="title", message="[wkt] extra")
+
+
+@case
+def any_enum_value_that_is_not_text(root: Path) -> Expect:
+    # found by a review: a cell of an `any` field is text, and was never equal to 1, yet the hint offered it
+    path = root / "schemas/meetings.schema.json"
+    edit_json(path, lambda s: field_of(s, "time").update(type="any", constraints={"enum": ["this weekend", 1]}))
+    line = line_of(path, '"this weekend"') + 1
+    return Expect("enum-type", "schemas/meetings.schema.json", line, column="time", message="enum value 1 is not text")
+
+
+@case
 def json_schema_constraint(root: Path) -> Expect:
     # Table Schema v2 has it; neither this validator nor frictionless 5.21 checks it
     path = root / "schemas/actors.schema.json"

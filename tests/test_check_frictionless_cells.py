@@ -107,19 +107,62 @@ def test_missing_values_are_not_read(tmp_path):
 def test_the_columns_given_to_the_reader():
     package, _ = read_package(ROOT)
     [sources] = [r for r in package.resources if r.name == "sources"]
-    assert fields_read_by_frictionless(sources) == [{"name": "url", "type": "string", "format": "uri"}]
+    assert fields_read_by_frictionless(sources) == [{"name": "url", "type": "string", "format": "uri", "missingValues": [""]}]
     fields = {f["name"]: f for f in FIELDS}
     fields["anything"] = {"name": "anything", "type": "any"}
-    fields["one_of"] = {"name": "one_of", "type": "any", "constraints": {"enum": [1, "x"], "unique": True}}
-    table = dataclasses.replace(sources, schema={"fields": list(fields.values())})
+    fields["one_of"] = {"name": "one_of", "type": "any", "constraints": {"enum": ["1", "x"], "unique": True}}
+    fields["items"] = {"name": "items", "type": "list", "itemType": "integer", "delimiter": ";", "missingValues": ["-"], "title": "Items"}
+    table = dataclasses.replace(sources, schema={"fields": list(fields.values()), "missingValues": ["", "NA"]})
+    missing = {"missingValues": ["", "NA"]}
     assert fields_read_by_frictionless(table) == [
-        {"name": "at", "type": "time", "constraints": {"minimum": "09:00:00"}},  # `required` is ours
-        {"name": "month", "type": "yearmonth", "constraints": {"enum": ["2025-01", "2025-02"]}},
-        {"name": "tags", "type": "array", "constraints": {"minLength": 2}},
-        {"name": "page", "type": "string", "format": "uri"},
-        {"name": "mail", "type": "string", "format": "email"},  # its maxLength is ours
-        {"name": "one_of", "type": "any", "constraints": {"enum": [1, "x"]}},
+        {"name": "at", "type": "time", **missing, "constraints": {"minimum": "09:00:00"}},  # `required` is ours
+        {"name": "month", "type": "yearmonth", **missing, "constraints": {"enum": ["2025-01", "2025-02"]}},
+        {"name": "tags", "type": "array", **missing, "constraints": {"minLength": 2}},
+        {"name": "page", "type": "string", "format": "uri", **missing},
+        {"name": "mail", "type": "string", "format": "email", **missing},  # its maxLength is ours
+        {"name": "one_of", "type": "any", **missing, "constraints": {"enum": ["1", "x"]}},
+        {"name": "items", "type": "list", "delimiter": ";", "itemType": "integer", "missingValues": ["-"]},  # its own
     ]
+
+
+@pytest.mark.parametrize("mode", ["full", "off"])
+def test_a_field_s_own_missing_values_and_item_type_are_read_as_frictionless_reads_them(tmp_path, mode):
+    fields = [
+        {"name": "id", "type": "string"},
+        {"name": "at", "type": "time", "missingValues": ["-"]},
+        {"name": "items", "type": "list", "itemType": "integer"},
+    ]
+    root = table_package(tmp_path, fields, 'id,at,items\na,-,"1,2"\nb,,"1,x"\n')
+    # "-" is the field's missing value, "" is not (it is the schema's); "x" is not an integer.
+    assert found(root, frictionless=mode) == [("t.csv", 3, "at", "type"), ("t.csv", 3, "items", "type")]
+
+
+@pytest.mark.parametrize("mode", ["full", "off"])
+def test_a_cell_we_already_reported_gets_no_second_problem_from_the_reader(tmp_path, mode):
+    fields = [
+        {"name": "id", "type": "string"},
+        {"name": "page", "type": "string", "format": "uri", "constraints": {"pattern": "h.*"}},
+        {"name": "at", "type": "time", "constraints": {"unique": True}},
+    ]
+    root = table_package(tmp_path, fields, "id,page,at\na,zz,xx\nb,-x,xx\n")
+    assert found(root, frictionless=mode) == [
+        ("t.csv", 2, "at", "type"),
+        ("t.csv", 2, "page", "pattern"),
+        ("t.csv", 3, "at", "unique"),  # not a type problem besides
+        ("t.csv", 3, "page", "formula"),
+        ("t.csv", 3, "page", "pattern"),
+    ]
+
+
+def test_frictionless_s_pass_that_stops_at_its_limit_is_completed_by_the_reader(tmp_path, monkeypatch):
+    from peacetalks import check_frictionless
+
+    monkeypatch.setattr(check_frictionless, "ERROR_LIMIT", 5)  # the child reads the real limit: in this process
+    monkeypatch.setattr(check_frictionless, "start_data_pass", lambda package: None)
+    fields = [{"name": "id", "type": "string"}, {"name": "at", "type": "time"}]
+    rows = "".join(f"r{n},xx\n" for n in range(8))
+    root = table_package(tmp_path, fields, "id,at\n" + rows)
+    assert found(root, frictionless="full") == [("t.csv", line, "at", "type") for line in range(2, 10)]
 
 
 def test_the_real_package_does_not_import_frictionless_into_the_validator():

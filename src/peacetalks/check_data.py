@@ -178,7 +178,7 @@ def shared_codes(table: RawTable, resource: Resource, typed: pd.DataFrame, name:
     from peacetalks.convert_types import missing_values
 
     field = resource.field(name)
-    missing = missing_values(resource.schema)
+    missing = missing_values(resource.schema, field)
     if field is None or field.get("type", "string") != "string" or "" not in missing:
         return None
     _, codes, values = text_codes(table, name)

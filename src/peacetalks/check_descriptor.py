@@ -7,6 +7,7 @@ without a word, so here it is an error."""
 from __future__ import annotations
 
 import difflib
+import json
 import math
 from pathlib import Path
 
@@ -14,7 +15,7 @@ from pathlib import Path
 # and the tables' checks need it next.
 from peacetalks.convert_types import date_shape, kept_as_text, read_schema_value
 from peacetalks.problems import Problem
-from peacetalks.read_package import DESCRIPTOR, Package, Resource, as_list, json_lines_of, line_at
+from peacetalks.read_package import DESCRIPTOR, JsonLines, Package, Resource, as_list
 from peacetalks.read_patterns import pattern_problem
 
 PACKAGE_KEYS = {
@@ -72,6 +73,10 @@ FIELD_KEYS = {
     "bareNumber",
     "groupChar",
     "decimalChar",
+    # A list's and an array's items (Table Schema 2): read by frictionless (`check_frictionless_cells`).
+    "delimiter",
+    "itemType",
+    "arrayItem",
     "peacetalks",
 }
 # `allowFormulaPrefix`: text in this field may start with = + - @ (see check_cells.py).
@@ -121,10 +126,11 @@ class Located:
 
     def __init__(self, root: Path, file: str):
         self.file = file
-        self.lines = json_lines_of(root / file) if file else {}
+        self.lines = JsonLines(root / file) if file else None
 
     def problem(self, rule: str, message: str, path: tuple = (), *, column: str | None = None, value=None, hint=None) -> Problem:
-        return Problem.at(self.file, rule, message, line=line_at(self.lines, path) if path else None, column=column, value=value, hint=hint)
+        line = self.lines.line(path) if path and self.lines else None
+        return Problem.at(self.file, rule, message, line=line, column=column, value=value, hint=hint)
 
 
 def unknown_keys(where: Located, item: dict, allowed: set[str], context: str, path: tuple) -> list[Problem]:
@@ -308,6 +314,18 @@ def unread_options(where: Located, field: dict, kind, context: str, at: tuple, n
                 hint="give a pattern such as %d/%m/%Y, or write the cells as ISO 8601 and drop `format`",
             )
         )
+    elif kind == "string" and fmt == "wkt":
+        problems.append(
+            where.problem(
+                "schema",
+                f'{context}: `format` "wkt" is not read here: frictionless reads it only with its optional '
+                "[wkt] extra, which this validator does not install, so nothing would check the cells",
+                (*at, "format"),
+                column=name,
+                value=fmt,
+                hint="drop `format` (the cells are then checked as text), or describe the shape with a `pattern`",
+            )
+        )
     if kind in ("number", "integer"):
         for key, plain in NUMBER_OPTIONS.items():
             if key in field and field[key] != plain:
@@ -332,6 +350,8 @@ def enum_value_problem(field: dict, kind, value, read_by_frictionless: bool) -> 
             return f"enum value {value!r} is not a {kind}"
         if kind == "year" and not frictionless_reads(field, value):
             return f"enum value {value!r} is not a year from 0 to 9999"
+    elif kind == "any" and not isinstance(value, str):
+        return f"enum value {json.dumps(value)} is not text: a cell of an `any` field is the text it holds, never equal to it"
     elif read_by_frictionless:
         if not frictionless_reads(field, value):
             return f"enum value {value!r} is not a value of type {kind} as frictionless reads it"
@@ -361,11 +381,11 @@ def number_bound_problem(value, whole: bool) -> str | None:
 def frictionless_reads(field: dict, value) -> bool:
     """Whether frictionless's reader of the field's type reads `value` (an enum value or a bound) as
     one of its values. Imported only for such a field: frictionless costs about 0.15 s to import."""
-    import frictionless
+    from peacetalks.check_frictionless_cells import frictionless_field
 
+    reader = frictionless_field({"name": "x", "type": field["type"], "format": field.get("format", "default")})
     try:
-        reader = frictionless.Field.from_descriptor({"name": "x", "type": field["type"], "format": field.get("format", "default")})
-        return reader.create_value_reader()(value) is not None
+        return reader is not None and reader.create_value_reader()(value) is not None
     except Exception:  # a reader that fails on the value does not read it
         return False
 

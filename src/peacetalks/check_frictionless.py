@@ -19,6 +19,8 @@ from peacetalks.problems import Problem
 from peacetalks.read_package import DESCRIPTOR, Package, read_package
 
 FULL_CHECK_MAX_BYTES = 20_000_000
+# Frictionless stops reporting a table's problems after this many.
+ERROR_LIMIT = 10_000
 
 ROW_RULES = {
     "type-error": "type",
@@ -285,7 +287,7 @@ def frictionless_findings(package: Package, files: dict[str, str], full: bool | 
         return []
     try:
         data_package = frictionless.Package.from_descriptor(descriptor, basepath=str(package.root))
-        report = data_package.validate(limit_errors=10_000)
+        report = data_package.validate(limit_errors=ERROR_LIMIT)
     except frictionless.FrictionlessException as error:
         return [Problem.at(DESCRIPTOR, f"frictionless:{error.error.type}", error.error.note or error.error.message)]
     problems = []

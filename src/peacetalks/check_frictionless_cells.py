@@ -1,86 +1,100 @@
 """The columns only frictionless can read, checked by frictionless's own cell reader, once per
 distinct value: the types this validator keeps as text (`time`, `yearmonth`, `duration`, `array`,
 ...: their type and their `enum`, range and length) and the `format` of a text field (`uri`,
-`email`, `uuid`, ...).
+`email`, `uuid`, `binary`).
 
-This runs when frictionless's pass over the data does not (a package over 20 MB, `--frictionless
-descriptor` or `off`, a schema problem that stops it): the same reader, so the same verdicts,
-without its row-by-row pass over every column of every table (about 20,000 rows a second).
-When its pass does run, this check does not, and frictionless is not imported at all: on the
-real package the import alone added about 0.19 s to `validate`. `required` and `unique` stay
-with our own checks, and a text field's other constraints too."""
+This runs unless frictionless's pass over the data runs beside our checks (a small package): over
+20 MB, with `--frictionless descriptor` or `off`, or after a schema problem that stops that pass.
+The same reader, so the same verdicts, without its row-by-row pass over every column of every table
+(about 20,000 rows a second). When its pass does run, frictionless is not imported at all: on the
+real package the import alone added about 0.19 s to `validate`. `required` and `unique` stay with
+our own checks, and so do a text field's other constraints."""
 
 from __future__ import annotations
 
+import json
+
 from peacetalks.check_cells import rows_where, text_codes
 from peacetalks.check_data import allowed_hint
+from peacetalks.check_frictionless import CONSTRAINT_RULES
 from peacetalks.convert_types import kept_as_text, missing_values
 from peacetalks.problems import Problem
 from peacetalks.read_package import Resource
 from peacetalks.read_tables import RawTable
 
-# A frictionless note (the constraint that failed) -> our rule and message.
-NOTE_RULES = {
-    "type": ("type", "not a valid {kind}"),
-    "enum": ("enum", "not one of the allowed values"),
-    "pattern": ("pattern", "does not match the pattern"),
-    "minLength": ("length", "shorter than the minimum length"),
-    "maxLength": ("length", "longer than the maximum length"),
-    "minimum": ("range", "below the minimum"),
-    "maximum": ("range", "above the maximum"),
-    "exclusiveMinimum": ("range", "not above the exclusive minimum"),
-    "exclusiveMaximum": ("range", "not below the exclusive maximum"),
-}
 # Checked by our own rules, for every type.
 OUR_CONSTRAINTS = {"required", "unique"}
+# What frictionless's readers of these types take from a field, besides its constraints.
+READER_KEYS = ("name", "type", "format", "delimiter", "itemType", "arrayItem")
 
-FORMAT_HINTS = {
+MESSAGES = {
+    "enum": "not one of the allowed values",
+    "minLength": "fewer items or characters than the minimum length",
+    "maxLength": "more items or characters than the maximum length",
+    "minimum": "below the minimum",
+    "maximum": "above the maximum",
+    "exclusiveMinimum": "not above the exclusive minimum",
+    "exclusiveMaximum": "not below the exclusive maximum",
+}
+TYPE_HINTS = {
+    "time": "write the time as HH:MM:SS",
+    "yearmonth": "write the month as YYYY-MM",
+    "duration": "write an ISO 8601 duration, such as P1Y2M or PT3H",
+    "object": "write a JSON object, such as {\"a\": 1}",
+    "array": "write a JSON array, such as [1, 2]",
+    "list": "write the items separated by the field's delimiter (a comma unless it says otherwise)",
+    "geopoint": "write the point as the field's format has it (default: longitude, latitude)",
+    "geojson": "write a GeoJSON object",
     "uri": "write a full address with its scheme, such as https://example.org/page",
     "email": "write one email address, such as name@example.org",
     "uuid": "write a UUID, such as 123e4567-e89b-12d3-a456-426614174000",
     "binary": "write the bytes as base64",
-    "wkt": "write well-known text, such as POINT (30 10)",
 }
 
 
 def fields_read_by_frictionless(resource: Resource) -> list[dict]:
     """The field descriptors, as frictionless's reader is given them, of the columns only it reads:
     a type kept as text with all its constraints but ours (`any` only with an `enum`: any other
-    value is one), and a text field with a `format` with none (the others are our checks')."""
+    value is one), and a text field with a `format` with none (the others are our checks'). Each
+    with its missing values, the field's own or the schema's, as frictionless reads them."""
     found = []
     for field in resource.fields:
         kind = field.get("type", "string")
-        name = field.get("name")
         constraints = field.get("constraints") if isinstance(field.get("constraints"), dict) else {}
-        given = {key: field[key] for key in ("type", "format") if key in field}
+        given = {key: field[key] for key in READER_KEYS if key in field}
+        given["missingValues"] = missing_values(resource.schema, field)
         if kind == "string":
             if isinstance(field.get("format"), str) and field["format"] != "default":
-                found.append({"name": name, **given})
+                found.append(given)
         elif kept_as_text(kind) and (kind != "any" or "enum" in constraints):
             kept = {key: value for key, value in constraints.items() if key not in OUR_CONSTRAINTS}
-            found.append({"name": name, **given, **({"constraints": kept} if kept else {})})
+            found.append({**given, **({"constraints": kept} if kept else {})})
     return found
+
+
+def frictionless_field(descriptor: dict):
+    """Frictionless's field for a descriptor (None when it refuses it: the schema checks say why)."""
+    import frictionless  # about 0.15 s: imported only when a value is to be read
+
+    try:
+        return frictionless.Field.from_descriptor(descriptor)
+    except Exception:
+        return None
 
 
 def check_frictionless_cells(table: RawTable, resource: Resource) -> list[Problem]:
     fields = [f for f in fields_read_by_frictionless(resource) if f["name"] in table.frame.columns]
     if not fields or table.frame.empty:
         return []
-    missing = set(missing_values(resource.schema))
     problems: list[Problem] = []
     for descriptor in fields:
         name = descriptor["name"]
         cells, codes, values = text_codes(table, name)
-        present = [value for value in dict.fromkeys(values) if value not in missing]
-        if not present:
-            continue  # an empty column (this package's `sources.url`): frictionless is not imported
-        import frictionless
-
-        try:
-            # The schema's missing values, not the reader's default (""): "" may be a value to read.
-            reader = frictionless.Field.from_descriptor({**descriptor, "missingValues": sorted(missing)}).create_cell_reader()
-        except Exception:  # a field frictionless cannot read: the schema checks report it
+        present = [value for value in dict.fromkeys(values) if value not in descriptor["missingValues"]]
+        field = frictionless_field(descriptor) if present else None  # an empty column: no import
+        if field is None:
             continue
+        reader = field.create_cell_reader()
         notes = {value: read(reader, value) for value in present}
         bad = values.isin([value for value, found in notes.items() if found])
         for line, value in rows_where(cells, codes, bad).items():
@@ -101,14 +115,18 @@ def read(reader, value: str) -> dict:
 def note_problem(file: str, schema_file: str, descriptor: dict, note: str, detail: str, line: int, value: str) -> Problem:
     kind = descriptor.get("type", "string")
     form = descriptor.get("format", "default")
+    column = descriptor["name"]
     if note == "compare":
-        return Problem.at(file, "range", detail, line=line, column=descriptor["name"], value=value)
-    rule, message = NOTE_RULES.get(note, (note, f"failed the constraint {note}"))
+        return Problem.at(file, "range", detail, line=line, column=column, value=value)
     if note == "type":
-        message = message.format(kind=form if kind == "string" else kind)
-        hint = FORMAT_HINTS.get(form) if kind == "string" else f"frictionless: {detail}"
-    elif note == "enum":
-        hint = allowed_hint(descriptor["constraints"]["enum"], schema_file)
+        shown = form if kind == "string" else kind
+        hint = TYPE_HINTS.get(shown, f"frictionless: {detail}")
+        return Problem.at(file, "type", f"not a valid {shown}", line=line, column=column, value=value, hint=hint)
+    bound = descriptor["constraints"][note]
+    if note == "enum":
+        # As written in the schema: an object's or array's allowed values as JSON, which a cell would hold.
+        hint = allowed_hint([v if isinstance(v, str) else json.dumps(v) for v in bound], schema_file)
     else:
-        hint = f"{note}: {descriptor['constraints'][note]}"
-    return Problem.at(file, rule, message, line=line, column=descriptor["name"], value=value, hint=hint)
+        hint = f"{note}: {json.dumps(bound)}"
+    rule = CONSTRAINT_RULES.get(note, note)
+    return Problem.at(file, rule, MESSAGES.get(note, f"fails the constraint {note}"), line=line, column=column, value=value, hint=hint)

@@ -79,8 +79,9 @@ def on_rows(codes: np.ndarray | None, bad: np.ndarray | pd.Series) -> np.ndarray
     return bad if codes is None else np.append(bad, False)[codes]
 
 
-def missing_values(schema: dict) -> list[str]:
-    values = schema.get("missingValues", [""])
+def missing_values(schema: dict, field: dict | None = None) -> list[str]:
+    """The cells that mean "no value": the field's own `missingValues` when it gives them, else the schema's."""
+    values = field["missingValues"] if field is not None and "missingValues" in field else schema.get("missingValues", [""])
     return [v for v in values if isinstance(v, str)] if isinstance(values, list) else [""]
 
 
@@ -216,14 +217,13 @@ def text_column(text: pd.Series, missing: list[str]) -> pd.Series:
 
 def convert_frame(frame: pd.DataFrame, schema: dict, file: str, *, categorical: bool = False) -> tuple[pd.DataFrame, list[Problem]]:
     """Type every column the schema declares; `categorical` turns enums into categoricals (for users)."""
-    missing = missing_values(schema)
     typed: dict[str, pd.Series] = {}
     problems: list[Problem] = []
     for field in schema.get("fields", []):
         name = field.get("name")
         if name not in frame.columns:
             continue
-        column, bad = convert_column(frame[name], field, missing)
+        column, bad = convert_column(frame[name], field, missing_values(schema, field))
         if bad.any():
             kind = field.get("type", "string")
             for line, value in frame[name][bad].items():

@@ -91,20 +91,21 @@ def run_checks(package: Package, problems: list[Problem], frictionless: str) -> 
                 stop_data_pass(data_pass)
                 data_pass = None
             full = {"auto": small, "full": True, "descriptor": False, "off": False}[frictionless]
-            # The columns only frictionless reads (a time, a uri): by its cell reader in our checks
-            # when its pass over the data will not run (`check_frictionless_cells`).
-            by_reader = not full or blocks_frictionless(problems)
+            # The columns only frictionless reads (a time, a uri) go to its cell reader, in our checks
+            # (`check_frictionless_cells`), unless its pass over the data runs beside them: a list
+            # collects the reader's findings, None leaves them to the pass.
+            read = [] if not (full and small) or blocks_frictionless(problems) else None
             broken = {p.file for p in problems if p.rule in BLOCKING_SCHEMA_RULES}
             usable = [r for r in package.resources if r.schema_file not in broken]
-            files, counts = check_tables(package, usable, problems, by_reader)
+            files, counts = check_tables(package, usable, problems, read)
             problems += integrity.result()
-        damaged = any(p.rule in STRUCTURAL_RULES for p in problems)  # then `second_opinion` skips the data
-        asked = frictionless != "off" and not blocks_frictionless(problems)
-        opinion = second_opinion(package, problems, files, full, data_pass) if asked else []
-        if not by_reader and not (asked and not damaged and not any(p.rule == "frictionless:crash" for p in opinion)):
-            # Frictionless's pass over the data did not run after all, or stopped short.
-            problems += check_left_to_frictionless(package, usable)
-        problems += opinion
+        findings, covered = [], False
+        if frictionless != "off" and not blocks_frictionless(problems):
+            findings, covered = second_opinion(package, problems, files, full, data_pass)
+        if read is None and not covered:
+            read = check_left_to_frictionless(package, usable)  # the pass did not read them after all
+        problems += new_findings(read or [], problems)
+        problems += new_findings(findings, problems)
     finally:
         stop_data_pass(data_pass)  # findings not wanted after all, or the check was stopped
     return Outcome(unique_sorted(without_echoes(problems)), counts)
@@ -112,8 +113,9 @@ def run_checks(package: Package, problems: list[Problem], frictionless: str) -> 
 
 def check_left_to_frictionless(package: Package, usable: list) -> list[Problem]:
     """The columns only frictionless reads, by its cell reader (`check_frictionless_cells`), when its
-    pass over the data, which the tables were checked expecting, does not run after all (file damage:
-    `second_opinion`) or crashes. Only then, and only tables with such columns, are read again."""
+    pass over a small package's data, which the tables were checked expecting, does not read them
+    after all (file damage, a crash, a table it cannot read: `second_opinion`). Only then, and only
+    tables with such columns, are read again, whole: a small package's."""
     from peacetalks.check_frictionless_cells import check_frictionless_cells, fields_read_by_frictionless
     from peacetalks.read_tables import read_table
 
@@ -182,12 +184,12 @@ class Progress:
             print(f"  checked {resource.path}: {rows:,} rows ({time.perf_counter() - self.started:.1f} s)", file=sys.stderr, flush=True)
 
 
-def check_tables(package: Package, usable, problems: list[Problem], by_reader: bool = True):
+def check_tables(package: Package, usable, problems: list[Problem], read: list | None = None):
     """Each table on its own, then the rules that join it to tables already checked. Only the
     key columns that other tables point at are kept, so memory follows the largest tables being
     checked rather than the whole package. Two tables are checked at once, one on each core
-    (`check_parents_first`). `by_reader`: check the columns only frictionless reads with its cell
-    reader (`check_frictionless_cells`), as its pass over the data will not."""
+    (`check_parents_first`). `read`: a list for the findings of frictionless's cell reader on the
+    columns only it reads (`check_frictionless_cells`), or None to leave them to its pass."""
     from peacetalks.check_sources import marked_field
 
     order = parents_first(usable)
@@ -199,7 +201,7 @@ def check_tables(package: Package, usable, problems: list[Problem], by_reader: b
         # Foreign keys loop between tables: every typed table is kept and joined at the end.
         frames: dict[str, pd.DataFrame] = {}
         for resource in usable:
-            table_problems, typed, count = check_whole_table(package, resource, None, files, texts, by_reader)
+            table_problems, typed, count = check_whole_table(package, resource, None, files, texts, read)
             problems += table_problems
             if typed is not None:
                 frames[resource.name], counts[resource.name] = typed, count
@@ -210,7 +212,7 @@ def check_tables(package: Package, usable, problems: list[Problem], by_reader: b
 
     def check(resource, parents, stopped):
         files[resource.name] = resource.path  # the same path, unless the name repeats
-        return check_one_table(package, resource, parents, files, texts, needed, stopped, by_reader)
+        return check_one_table(package, resource, parents, files, texts, needed, stopped, read)
 
     # Names that repeat (a descriptor problem, reported) cannot tell tables apart: then one at a time.
     if len(files) == len(usable):
@@ -322,22 +324,22 @@ def usable_cores() -> int:
     return max(1, os.cpu_count() or 1)
 
 
-def check_one_table(package: Package, resource, parents, files, texts, needed, stopped, by_reader: bool = True) -> tuple:
+def check_one_table(package: Package, resource, parents, files, texts, needed, stopped, read: list | None = None) -> tuple:
     """One table's own checks and its joins to its parents (`parents()`: their kept key columns,
     once they are done).
     Returns its problems, the key columns kept for the tables that point at it, and its row
     count (None when it has no readable header)."""
-    streamed = check_in_batches(package, resource, parents, files, texts, needed, stopped, by_reader)
+    streamed = check_in_batches(package, resource, parents, files, texts, needed, stopped, read)
     if streamed is not None:
         return streamed
-    table_problems, typed, count = check_whole_table(package, resource, parents, files, texts, by_reader)
+    table_problems, typed, count = check_whole_table(package, resource, parents, files, texts, read)
     if typed is None:
         return table_problems, None, None
     keep = [c for c in typed.columns if c in needed.get(resource.name, set())]
     return table_problems, (typed[keep] if keep else None), count
 
 
-def check_whole_table(package: Package, resource, parents, files, texts, by_reader: bool = True) -> tuple:
+def check_whole_table(package: Package, resource, parents, files, texts, read: list | None = None) -> tuple:
     """A table read whole: its own checks and, when `parents` is given, its joins to them
     (`parents()`: their kept key columns, once they are done).
     Returns its problems, the typed frame and its row count (both None when it has no header)."""
@@ -352,15 +354,15 @@ def check_whole_table(package: Package, resource, parents, files, texts, by_read
         return problems, None, None
     typed, table_problems = check_table(table, resource)
     problems += check_cells(table, resource, table_problems)
-    if by_reader:
-        problems += check_frictionless_cells(table, resource)
+    if read is not None:
+        read += check_frictionless_cells(table, resource)
     del table
     if parents is not None:
         problems += check_joins(package, [resource], {**parents(), resource.name: typed}, files, texts)
     return problems, typed, len(typed)
 
 
-def check_in_batches(package: Package, resource, parents, files, texts, needed, stopped, by_reader: bool = True) -> tuple | None:
+def check_in_batches(package: Package, resource, parents, files, texts, needed, stopped, read: list | None = None) -> tuple | None:
     """A large, clean table read and checked a batch at a time, with the same functions as a whole
     table: every rule but uniqueness, keys and self-links looks at one row (or one row and the
     source texts its quotes come from), so it gives the same problems batch by batch. Only the key columns are kept
@@ -380,7 +382,7 @@ def check_in_batches(package: Package, resource, parents, files, texts, needed, 
     if header is None:
         return None
     own, file = resource.name, resource.path
-    checked = check_batches(package, resource, header, files, texts, needed, stopped, by_reader)
+    checked = check_batches(package, resource, header, files, texts, needed, stopped, read)
     if checked is None:
         return None  # damage, or a quoted newline: line numbers need the csv module
     count, problems, text = checked
@@ -401,7 +403,7 @@ def check_in_batches(package: Package, resource, parents, files, texts, needed, 
     return problems, kept_keys, count
 
 
-def check_batches(package: Package, resource, header: list[str], files, texts, needed, stopped, by_reader: bool = True) -> tuple | None:
+def check_batches(package: Package, resource, header: list[str], files, texts, needed, stopped, read: list | None = None) -> tuple | None:
     """Every batch's own checks; returns the rows (blank lines aside), the problems and the key
     columns (text). None when the file cannot be read in batches (`read_batches`); CancelledError
     at the next batch once `stopped` is set."""
@@ -433,6 +435,7 @@ def check_batches(package: Package, resource, header: list[str], files, texts, n
     keys |= {c for fk in resource.foreign_keys for c in fk["fields"] + (fk["reference_fields"] if fk["resource"] == own else [])}
     columns = [c for c in dict.fromkeys(header) if c in keys]
     problems: list[Problem] = []
+    by_reader: list[Problem] = []  # handed over only once every batch is read
     kept: list[pd.DataFrame] = []
     count = 0
     try:
@@ -446,8 +449,8 @@ def check_batches(package: Package, resource, header: list[str], files, texts, n
             table = RawTable(own, file, header, frame, blank)
             typed, table_problems = check_table(table, resource, keys=False)
             problems += check_cells(table, resource, table_problems)
-            if by_reader:
-                problems += check_frictionless_cells(table, resource)
+            if read is not None:
+                by_reader += check_frictionless_cells(table, resource)
             problems += check_joins(package, [per_batch], {own: typed}, files, texts)
             kept.append(frame.loc[:, ~frame.columns.duplicated()][columns])
             del table, typed, frame
@@ -456,6 +459,8 @@ def check_batches(package: Package, resource, header: list[str], files, texts, n
     except pa.ArrowInvalid:
         return None
     text = pd.concat(kept) if kept else pd.DataFrame(columns=columns, dtype="str")
+    if read is not None:
+        read += by_reader
     return count, problems, text
 
 
@@ -540,17 +545,37 @@ def check_across_tables(package: Package, frames, files, texts: dict | None = No
     return problems
 
 
-def second_opinion(package: Package, problems: list[Problem], files, full: bool, data_pass=None) -> list[Problem]:
-    """Frictionless's findings that our own checks did not already make at the same place.
-    `full`: on the data too, not only the descriptor; `data_pass`: the process already running
-    that pass (`check_frictionless.start_data_pass`), or None."""
-    from peacetalks.check_frictionless import check_with_frictionless, crashed, finish_data_pass
+def second_opinion(package: Package, problems: list[Problem], files, full: bool, data_pass=None) -> tuple[list[Problem], bool]:
+    """Frictionless's findings, and whether its pass over the data read every cell (none of its
+    findings says it could not read a table or the descriptor, and no table reached its limit of
+    findings): the columns only frictionless reads are then checked. `full`: on the data too, not
+    only the descriptor; `data_pass`: the process already running that pass
+    (`check_frictionless.start_data_pass`), or None."""
+    from collections import Counter
+
+    from peacetalks.check_frictionless import ERROR_LIMIT, check_with_frictionless, crashed, finish_data_pass
 
     if any(p.rule in STRUCTURAL_RULES for p in problems):
         # Our reader already located the damage; frictionless's row reader can take minutes on the
         # same file (one row with 47,000 stray commas took 7.5 minutes) and would only repeat it.
         # (The caller stops the process.)
         full = False
+    findings = finish_data_pass(data_pass) if full and data_pass is not None else None
+    if findings is None:
+        try:
+            findings = check_with_frictionless(package, files, full=full)
+        except Exception as error:  # frictionless is a second opinion: its crash must not hide ours
+            findings = [crashed(error)]
+    stopped = any(p.rule.startswith("frictionless:") and p.line is None for p in findings)
+    covered = full and not stopped and max(Counter(p.file for p in findings).values(), default=0) < ERROR_LIMIT
+    return findings, covered
+
+
+def new_findings(findings: list[Problem], problems: list[Problem]) -> list[Problem]:
+    """The findings of frictionless (or of its reader) that our own checks did not already make at
+    the same place: the same rule at the same place, or (for a key, type or shape slip) any rule in a
+    cell or row we already reported, is an echo that adds nothing. A finding in another column of
+    that row is not an echo (an email frictionless finds invalid, beside a date we could not read)."""
     # The columns we reported each rule in on each line, and on each line at all (None: the whole row).
     columns_of_rule: dict[tuple, set] = {}
     columns_on_line: dict[tuple, set] = {}
@@ -562,23 +587,14 @@ def second_opinion(package: Package, problems: list[Problem], files, full: bool,
     def same_place(problem: Problem, columns: set) -> bool:
         return bool(columns) and (problem.column is None or None in columns or problem.column in columns)
 
-    extra = []
     # A file we could not read as text at all: frictionless's own decoding error repeats ours.
     unreadable = {p.file for p in problems if p.rule in {"encoding", "bom", "binary", "empty-file", "file-missing", "file-unreadable"}}
-    findings = finish_data_pass(data_pass) if full and data_pass is not None else None
-    if findings is None:
-        try:
-            findings = check_with_frictionless(package, files, full=full)
-        except Exception as error:  # frictionless is a second opinion: its crash must not hide ours
-            findings = [crashed(error)]
+    echoed = {"foreign-key", "primary-key", "unique", "required", "type", "ragged-row", "pattern", "enum", "length", "range"}
+    new = []
     for problem in findings:
-        # The same rule at the same place, or (for a key, type or shape slip) any rule in a cell or
-        # row we already reported: frictionless's echo adds nothing. A finding in another column of
-        # that row is not an echo (an email frictionless finds invalid, beside a date we could not read).
         if same_place(problem, columns_of_rule.get((problem.file, problem.line, problem.rule), set())) or problem.file in unreadable:
             continue
-        echoed = {"foreign-key", "primary-key", "unique", "required", "type", "ragged-row", "pattern", "enum", "length", "range"}
         if problem.rule in echoed and same_place(problem, columns_on_line.get((problem.file, problem.line), set())):
             continue
-        extra.append(problem)
-    return extra
+        new.append(problem)
+    return new
