@@ -6,7 +6,7 @@ import json
 
 from click.testing import CliRunner
 
-from conftest import ROOT, line_of, rehash, replace_in
+from conftest import ROOT, line_of, one_table_package, rehash, replace_in
 from peacetalks.cli import main
 
 
@@ -19,6 +19,12 @@ def test_validate_real_package_exits_0():
     assert result.exit_code == 0, result.output
     assert result.output.startswith("valid: ")
     assert "9 tables" in result.output
+
+
+def test_validate_counts_one_table_and_one_row_in_the_singular(tmp_path):
+    one_table_package(tmp_path, [{"name": "id", "type": "string", "description": "Row."}], "id\na\n")
+    result = run("validate", str(tmp_path))
+    assert (result.exit_code, result.output) == (0, f"valid: {tmp_path} (1 table, 1 row)\n")
 
 
 def test_validate_accepts_the_descriptor_path():

@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from peacetalks.problems import format_json, format_text, internal_error
+from peacetalks.problems import counted, format_json, format_text, internal_error
 
 PATH_HELP = "A datapackage.json, or the folder that holds it (default: the current folder)."
 
@@ -54,7 +54,7 @@ def validate(path: str, output_format: str, frictionless: str) -> None:
         sys.exit(1)
     problems = outcome.problems
     rows = sum(outcome.tables.values())
-    checked = f"{path} ({len(outcome.tables)} tables, {rows} rows)"
+    checked = f"{path} ({counted(len(outcome.tables), 'table')}, {counted(rows, 'row')})"
     if output_format == "json":
         click.echo(format_json(problems, checked))
     else:
@@ -160,7 +160,7 @@ def export(output: str, target: str, package_path: str | None, force: bool) -> N
         click.echo(f"error: could not write {destination}: {error}", err=True)
         sys.exit(1)
     rows = sum(tables.row_count(r) for r in tables.resources)
-    click.echo(f"wrote {', '.join(str(p) for p in written)} ({len(tables.resources)} tables, {rows} rows)")
+    click.echo(f"wrote {', '.join(str(p) for p in written)} ({counted(len(tables.resources), 'table')}, {counted(rows, 'row')})")
     if target == "sqlite":
         click.echo(f"browse it: datasette {destination} -m {written[1]}")
 

@@ -99,11 +99,14 @@ def format_text(problems: list[Problem], checked: str) -> str:
             for hint_line in problem.hint.splitlines():
                 lines.append(f"      {hint_line}")
     files = len({p.file for p in problems})
-    noun = "problem" if len(problems) == 1 else "problems"
-    file_noun = "file" if files == 1 else "files"
     lines.append("")
-    lines.append(f"invalid: {len(problems)} {noun} in {files} {file_noun}; checked {checked}")
+    lines.append(f"invalid: {counted(len(problems), 'problem')} in {counted(files, 'file')}; checked {checked}")
     return "\n".join(lines)
+
+
+def counted(number: int, noun: str) -> str:
+    """ "1 table", "9 tables"."""
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
 
 
 def format_json(problems: list[Problem], checked: str) -> str:
