@@ -5,7 +5,7 @@ from __future__ import annotations
 import frictionless.fields
 import pytest
 
-from peacetalks.check_descriptor import FIELD_TYPES, TYPE_CONSTRAINTS, frictionless_reads, number_bound_problem
+from peacetalks.check_descriptor import FIELD_TYPES, STRING_FORMATS, TYPE_CONSTRAINTS, frictionless_reads, number_bound_problem
 
 
 def frictionless_field_classes() -> dict[str, type]:
@@ -21,6 +21,11 @@ def test_each_type_takes_the_constraints_frictionless_reads_for_it():
     # `unique` is checked by frictionless apart from a field's own constraints, for every type.
     taken = {kind: set(c.supported_constraints) | {"unique"} for kind, c in frictionless_field_classes().items()}
     assert taken == TYPE_CONSTRAINTS
+
+
+def test_the_text_formats_are_frictionless_s_wkt_aside():
+    allowed = frictionless.fields.StringField.metadata_profile_patch["properties"]["format"]["enum"]
+    assert STRING_FORMATS | {"wkt"} == set(allowed)
 
 
 @pytest.mark.parametrize(

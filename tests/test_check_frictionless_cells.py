@@ -177,3 +177,62 @@ def test_the_real_package_does_not_import_frictionless_into_the_validator():
             check=True,
         ).stdout
         assert out.split() == ["True", "False"]
+
+
+@pytest.mark.parametrize("mode", ["full", "off"])
+def test_an_array_s_item_constraints_are_read_as_frictionless_reads_them(tmp_path, mode):
+    # found by a review: a KeyError on the item's `minimum` (not a constraint of the field), and the
+    # items' `required` dropped as if it were the field's own (which is ours)
+    fields = [
+        {"name": "id", "type": "string"},
+        {"name": "low", "type": "array", "arrayItem": {"type": "integer", "constraints": {"minimum": 5}}},
+        {"name": "some", "type": "array", "arrayItem": {"type": "integer", "constraints": {"required": True}}},
+    ]
+    root = table_package(tmp_path, fields, 'id,low,some\na,[5],[1]\nb,[1],[null]\n')
+    assert found(root, frictionless=mode) == [("t.csv", 3, "low", "range"), ("t.csv", 3, "some", "required")]
+
+
+@pytest.mark.parametrize(
+    ("options", "said"),
+    [
+        ({"type": "list", "itemType": "foo"}, "itemType"),
+        ({"type": "array", "arrayItem": {"type": "nonsense"}}, "nonsense"),
+        ({"type": "array", "arrayItem": {"type": "string", "constraints": {"pattern": "["}}}, "unterminated character set"),
+    ],
+)
+def test_a_field_frictionless_cannot_build_a_reader_for_is_a_located_schema_problem(tmp_path, options, said):
+    # found by a review: frictionless raised while the tables were checked (an internal error), or
+    # with `--frictionless off` the column went unchecked without a word
+    table_package(tmp_path, [{"name": "id", "type": "string"}, {"name": "v", **options}], "id,v\na,x\n")
+    for mode in ("auto", "off"):
+        [problem] = [p for p in validate_package(tmp_path, frictionless=mode).problems if not p.rule.startswith("frictionless:")]
+        assert (problem.file, problem.rule, problem.column) == ("datapackage.json", "schema", "v")
+        assert problem.line is not None and "frictionless cannot read this field" in problem.message and said in problem.message
+
+
+def test_an_unknown_text_format_is_a_located_schema_problem(tmp_path):
+    table_package(tmp_path, [{"name": "id", "type": "string"}, {"name": "v", "type": "string", "format": "hostname"}], "id,v\na,x\n")
+    [problem] = validate_package(tmp_path, frictionless="off").problems
+    assert (problem.rule, problem.column, problem.value) == ("schema", "v", "hostname")
+    assert problem.hint == "one of binary, default, email, uri, uuid"
+
+
+@pytest.mark.parametrize("mode", ["auto", "off"])
+def test_missing_values_written_as_objects_are_missing_values(tmp_path, mode):
+    # Data Package 2: {"value": ..., "label": ...}; dropped before, so "NA" was a bad time and a bad integer
+    fields = [
+        {"name": "id", "type": "string"},
+        {"name": "at", "type": "time", "missingValues": [{"value": "NA", "label": "not asked"}]},
+        {"name": "n", "type": "integer", "missingValues": [{"value": "NA", "label": "not asked"}]},
+    ]
+    assert found(table_package(tmp_path, fields, "id,at,n\na,NA,NA\nb,xx,1\n"), frictionless=mode) == [("t.csv", 3, "at", "type")]
+
+
+def test_a_file_frictionless_reads_otherwise_than_we_do_is_completed_by_the_reader(tmp_path):
+    # found by a review: with a declared encoding frictionless could not read the file by, its pass
+    # reported that alone, and the time column went unchecked
+    fields = [{"name": "id", "type": "string"}, {"name": "at", "type": "time"}]
+    table_package(tmp_path, fields, "id,at\né,10:00:00\nb,25:00:00\n")
+    descriptor = (tmp_path / "datapackage.json").read_text(encoding="utf-8")
+    (tmp_path / "datapackage.json").write_text(descriptor.replace('"path": "t.csv"', '"path": "t.csv", "encoding": "ascii"'))
+    assert ("t.csv", 3, "at", "type") in found(tmp_path, frictionless="full")

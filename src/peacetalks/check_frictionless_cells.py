@@ -52,34 +52,48 @@ TYPE_HINTS = {
 }
 
 
-def fields_read_by_frictionless(resource: Resource) -> list[dict]:
-    """The field descriptors, as frictionless's reader is given them, of the columns only it reads:
+def reader_descriptor(field: dict, schema: dict) -> dict | None:
+    """The field as frictionless's reader is given it, when only frictionless reads it (else None):
     a type kept as text with all its constraints but ours (`any` only with an `enum`: any other
-    value is one), and a text field with a `format` with none (the others are our checks'). Each
-    with its missing values, the field's own or the schema's, as frictionless reads them."""
-    found = []
-    for field in resource.fields:
-        kind = field.get("type", "string")
-        constraints = field.get("constraints") if isinstance(field.get("constraints"), dict) else {}
-        given = {key: field[key] for key in READER_KEYS if key in field}
-        given["missingValues"] = missing_values(resource.schema, field)
-        if kind == "string":
-            if isinstance(field.get("format"), str) and field["format"] != "default":
-                found.append(given)
-        elif kept_as_text(kind) and (kind != "any" or "enum" in constraints):
-            kept = {key: value for key, value in constraints.items() if key not in OUR_CONSTRAINTS}
-            found.append({**given, **({"constraints": kept} if kept else {})})
-    return found
+    value is one), and a text field with a `format` with none (the others are our checks'). With
+    its missing values, the field's own or the schema's, as frictionless reads them."""
+    kind = field.get("type", "string")
+    constraints = field.get("constraints") if isinstance(field.get("constraints"), dict) else {}
+    given = {key: field[key] for key in READER_KEYS if key in field}
+    given["missingValues"] = missing_values(schema, field)
+    if kind == "string":
+        return given if isinstance(field.get("format"), str) and field["format"] != "default" else None
+    if kept_as_text(kind) and (kind != "any" or "enum" in constraints):
+        kept = {key: value for key, value in constraints.items() if key not in OUR_CONSTRAINTS}
+        return {**given, **({"constraints": kept} if kept else {})}
+    return None
+
+
+def fields_read_by_frictionless(resource: Resource) -> list[dict]:
+    """`reader_descriptor` of each of the table's columns that only frictionless reads."""
+    found = (reader_descriptor(field, resource.schema) for field in resource.fields)
+    return [descriptor for descriptor in found if descriptor is not None]
 
 
 def frictionless_field(descriptor: dict):
-    """Frictionless's field for a descriptor (None when it refuses it: the schema checks say why)."""
+    """Frictionless's field for a descriptor (None when it refuses it)."""
     import frictionless  # about 0.15 s: imported only when a value is to be read
 
     try:
         return frictionless.Field.from_descriptor(descriptor)
     except Exception:
         return None
+
+
+def frictionless_reader(descriptor: dict) -> tuple[object | None, str | None]:
+    """Frictionless's cell reader for a descriptor, or None and why frictionless cannot build it (an
+    `itemType` or `arrayItem` it does not know, say: some such errors come only with the reader)."""
+    import frictionless
+
+    try:
+        return frictionless.Field.from_descriptor(descriptor).create_cell_reader(), None
+    except Exception as error:
+        return None, str(error) or type(error).__name__
 
 
 def check_frictionless_cells(table: RawTable, resource: Resource) -> list[Problem]:
@@ -91,10 +105,11 @@ def check_frictionless_cells(table: RawTable, resource: Resource) -> list[Proble
         name = descriptor["name"]
         cells, codes, values = text_codes(table, name)
         present = [value for value in dict.fromkeys(values) if value not in descriptor["missingValues"]]
-        field = frictionless_field(descriptor) if present else None  # an empty column: no import
-        if field is None:
-            continue
-        reader = field.create_cell_reader()
+        if not present:
+            continue  # an empty column (this package's `sources.url`): frictionless is not imported
+        reader, _ = frictionless_reader(descriptor)
+        if reader is None:
+            continue  # the schema check reports it (`check_descriptor.check_field`), and stops the table's checks
         notes = {value: read(reader, value) for value in present}
         bad = values.isin([value for value, found in notes.items() if found])
         for line, value in rows_where(cells, codes, bad).items():
@@ -109,7 +124,8 @@ def read(reader, value: str) -> dict:
         _, notes = reader(value)
     except Exception as error:  # a bound its reader cannot compare with the value: no traceback
         return {"compare": f"frictionless could not compare it with the field's bounds ({type(error).__name__}: {error})"}
-    return {key: note for key, note in (notes or {}).items() if key not in OUR_CONSTRAINTS}
+    # Ours (`required`, `unique`) are not given to the reader: a note of theirs is about an array's items.
+    return notes or {}
 
 
 def note_problem(file: str, schema_file: str, descriptor: dict, note: str, detail: str, line: int, value: str) -> Problem:
@@ -122,11 +138,15 @@ def note_problem(file: str, schema_file: str, descriptor: dict, note: str, detai
         shown = form if kind == "string" else kind
         hint = TYPE_HINTS.get(shown, f"frictionless: {detail}")
         return Problem.at(file, "type", f"not a valid {shown}", line=line, column=column, value=value, hint=hint)
-    bound = descriptor["constraints"][note]
+    rule = CONSTRAINT_RULES.get(note, note)
+    own = descriptor.get("constraints", {})
+    if note not in own:  # an array's items' constraint (`arrayItem`)
+        message = f"an item fails the items' `{note}`"
+        return Problem.at(file, rule, message, line=line, column=column, value=value, hint=f"frictionless: {detail}")
+    bound = own[note]
     if note == "enum":
         # As written in the schema: an object's or array's allowed values as JSON, which a cell would hold.
         hint = allowed_hint([v if isinstance(v, str) else json.dumps(v) for v in bound], schema_file)
     else:
         hint = f"{note}: {json.dumps(bound)}"
-    rule = CONSTRAINT_RULES.get(note, note)
     return Problem.at(file, rule, MESSAGES.get(note, f"fails the constraint {note}"), line=line, column=column, value=value, hint=hint)

@@ -80,9 +80,13 @@ def on_rows(codes: np.ndarray | None, bad: np.ndarray | pd.Series) -> np.ndarray
 
 
 def missing_values(schema: dict, field: dict | None = None) -> list[str]:
-    """The cells that mean "no value": the field's own `missingValues` when it gives them, else the schema's."""
+    """The cells that mean "no value": the field's own `missingValues` when it gives them, else the
+    schema's; each a string or, in Data Package 2, an object with the string as its `value`."""
     values = field["missingValues"] if field is not None and "missingValues" in field else schema.get("missingValues", [""])
-    return [v for v in values if isinstance(v, str)] if isinstance(values, list) else [""]
+    if not isinstance(values, list):
+        return [""]
+    strings = (v.get("value") if isinstance(v, dict) else v for v in values)
+    return [v for v in strings if isinstance(v, str)]
 
 
 def convert_column(text: pd.Series, field: dict, missing: list[str]) -> tuple[pd.Series, pd.Series]:

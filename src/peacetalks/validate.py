@@ -566,7 +566,10 @@ def second_opinion(package: Package, problems: list[Problem], files, full: bool,
             findings = check_with_frictionless(package, files, full=full)
         except Exception as error:  # frictionless is a second opinion: its crash must not hide ours
             findings = [crashed(error)]
-    stopped = any(p.rule.startswith("frictionless:") and p.line is None for p in findings)
+    # A finding with no line (a file it could not decode, a descriptor or table it could not read, a
+    # crash), or a header it read otherwise than we do (a declared format or encoding): some of its
+    # cells were not read, or not read as ours were.
+    stopped = any((p.line is None and p.rule not in {"hash", "bytes"}) or p.rule in STRUCTURAL_RULES for p in findings)
     covered = full and not stopped and max(Counter(p.file for p in findings).values(), default=0) < ERROR_LIMIT
     return findings, covered
 
