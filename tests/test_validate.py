@@ -490,7 +490,7 @@ def test_a_parent_that_fails_does_not_leave_its_child_waiting(two_cores):
 
 
 INTERRUPTED_SCHEDULE = """
-import os, signal, sys, threading
+import os, signal, sys, threading, time
 from concurrent.futures import CancelledError
 from types import SimpleNamespace
 
@@ -518,8 +518,21 @@ def check(resource, parents, stopped):
             say(f"b was told: {stopped}")
     return [], None, 1
 
+def main_thread_waits_for_a_table():
+    # In `concurrent.futures.wait`, not still in `pool.submit`: a SIGINT there (while the new
+    # thread starts) leaves that thread out of the pool's list, and its shutdown does not join it.
+    frame = sys._current_frames().get(threading.main_thread().ident)
+    while frame is not None:
+        if frame.f_code.co_name == "wait" and frame.f_code.co_filename.endswith(os.path.join("concurrent", "futures", "_base.py")):
+            return True
+        frame = frame.f_back
+    return False
+
 def press_ctrl_c():
     b_waits.wait(timeout=20)
+    deadline = time.monotonic() + 20
+    while not main_thread_waits_for_a_table() and time.monotonic() < deadline:
+        time.sleep(0.001)
     os.kill(os.getpid(), signal.SIGINT)  # to the process, as a terminal sends it
 
 threading.Thread(target=press_ctrl_c, daemon=True).start()
