@@ -602,6 +602,25 @@ def resource_name_not_a_string(root: Path) -> Expect:
     return Expect("descriptor", "datapackage.json", line_of(path, '"name": []'))
 
 
+def file_option(key: str, value, shown: str, dialect: bool = False) -> Callable[[Path], Expect]:
+    """A resource's encoding, format or dialect key the tables are not read by: before, both our
+    checks and frictionless's read the file their own way (a `;` file as one column to us)."""
+
+    def mutate(root: Path) -> Expect:
+        path = root / "datapackage.json"
+        place = (lambda d: resource_of(d, "framings")["dialect"]) if dialect else (lambda d: resource_of(d, "framings"))
+        edit_json(path, lambda d: place(d).update({key: value}))
+        return Expect("descriptor", "datapackage.json", line_of(path, shown), message="not read here")
+
+    return mutate
+
+
+CASES["encoding_not_utf8"] = file_option("encoding", "latin-1", '"latin-1"')
+CASES["format_not_csv"] = file_option("format", "tsv", '"tsv"')
+CASES["dialect_semicolon"] = file_option("delimiter", ";", '";"', dialect=True)
+CASES["dialect_comment_char"] = file_option("commentChar", "#", '"commentChar"', dialect=True)
+
+
 @case
 def table_without_primary_key(root: Path) -> Expect:
     path = root / "schemas/meeting_topics.schema.json"

@@ -53,3 +53,17 @@ def test_a_number_bound_must_be_one_the_checks_can_compare(value, whole: bool, p
 def test_a_value_for_a_type_kept_as_text_is_read_by_frictionless_s_reader(kind: str, value, read: bool):
     # Frictionless crashed (a line-less frictionless:crash) comparing its cells with a bound it could not read.
     assert frictionless_reads({"name": "x", "type": kind}, value) is read
+
+
+def test_file_options_as_the_tables_are_read_are_accepted(tmp_path):
+    import json
+
+    from conftest import one_table_package
+    from peacetalks.validate import validate_package
+
+    one_table_package(tmp_path, [{"name": "id", "type": "string", "description": "Row."}], "id\na\n")
+    descriptor = json.loads((tmp_path / "datapackage.json").read_text(encoding="utf-8"))
+    dialect = {"delimiter": ",", "lineTerminator": "\n", "quoteChar": '"', "doubleQuote": True, "header": True, "headerRows": [1]}
+    descriptor["resources"][0].update(encoding="UTF8", format="CSV", dialect=dialect)
+    (tmp_path / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
+    assert validate_package(tmp_path).problems == []

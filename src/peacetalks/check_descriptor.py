@@ -170,6 +170,65 @@ def check_package_level(package: Package) -> list[Problem]:
         problems += unknown_keys(where, item, RESOURCE_KEYS, f"resource {shown!r}", ("resources", number))
         if item.get("type") not in (None, "table"):
             problems.append(where.problem("descriptor", f'resource {shown!r}: `type` must be "table"', ("resources", number, "type")))
+        problems += unread_file_options(where, item, f"resource {shown!r}", ("resources", number))
+    return problems
+
+
+# How the tables are read: UTF-8 CSV, comma, double quote, one header row (pyarrow and the csv
+# module, here and in the exports). A dialect key with its default value changes nothing.
+DIALECT_DEFAULTS = {
+    "delimiter": ",",
+    "quoteChar": '"',
+    "doubleQuote": True,
+    "skipInitialSpace": False,
+    "header": True,
+    "headerRows": [1],
+    "commentRows": [],
+    "skipBlankRows": False,
+}
+# Keys that change nothing in how a file with one header row is read (any line end is read).
+DIALECT_NEUTRAL = {"$schema", "lineTerminator", "headerJoin", "caseSensitiveHeader", "csvddfVersion"}
+
+
+def unread_file_options(where: Located, item: dict, context: str, at: tuple) -> list[Problem]:
+    """A resource's declared encoding, format or dialect that the tables are not read by: each would
+    make our checks and frictionless's read a different table from the same file."""
+    import codecs
+
+    problems = []
+
+    def refuse(key: tuple, message: str, value, hint: str) -> None:
+        problems.append(where.problem("descriptor", f"{context}: {message}", (*at, *key), value=value, hint=hint))
+
+    encoding = item.get("encoding")
+    if "encoding" in item:
+        try:
+            utf8 = isinstance(encoding, str) and codecs.lookup(encoding).name == "utf-8"
+        except LookupError:
+            utf8 = False
+        if not utf8:
+            refuse(
+                ("encoding",),
+                f"`encoding` {encoding!r} is not read here: the tables are read as UTF-8",
+                encoding,
+                'save the file as UTF-8 and write "utf-8"',
+            )
+    if "format" in item and (not isinstance(item["format"], str) or item["format"].lower() != "csv"):
+        refuse(("format",), f"`format` {item['format']!r} is not read here: the tables are read as CSV", item["format"], 'write "csv"')
+    dialect = item.get("dialect")
+    if "dialect" in item and not isinstance(dialect, dict):
+        refuse(("dialect",), "a `dialect` in a file of its own is not read here", dialect, "write the dialect inline, or drop it")
+    elif isinstance(dialect, dict):
+        for key, value in dialect.items():
+            if key in DIALECT_NEUTRAL or (key in DIALECT_DEFAULTS and value == DIALECT_DEFAULTS[key]):
+                continue
+            plain = ", ".join(f"{k}: {json.dumps(v)}" for k, v in DIALECT_DEFAULTS.items())
+            refuse(
+                ("dialect", key),
+                f"dialect `{key}` {json.dumps(value)} is not read here",
+                value,
+                f"write the file as plain CSV ({plain}), then drop it",
+            )
     return problems
 
 
