@@ -67,3 +67,65 @@ def test_file_options_as_the_tables_are_read_are_accepted(tmp_path):
     descriptor["resources"][0].update(encoding="UTF8", format="CSV", dialect=dialect)
     (tmp_path / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
     assert validate_package(tmp_path).problems == []
+
+
+def resource_refusals(tmp_path, name: str = "t.csv", **options) -> list[tuple]:
+    """The descriptor problems of a one-table package whose resource has these options."""
+    import json
+
+    from conftest import one_table_package
+    from peacetalks.validate import validate_package
+
+    one_table_package(tmp_path, [{"name": "id", "type": "string", "description": "Row."}], "id\na\n")
+    if name != "t.csv":
+        (tmp_path / "t.csv").rename(tmp_path / name)
+    descriptor = json.loads((tmp_path / "datapackage.json").read_text(encoding="utf-8"))
+    descriptor["resources"][0].update(path=name, **options)
+    (tmp_path / "datapackage.json").write_text(json.dumps(descriptor, indent=2), encoding="utf-8")
+    return [(p.rule, p.line, p.value) for p in validate_package(tmp_path, frictionless="off").problems if p.file == "datapackage.json"]
+
+
+@pytest.mark.parametrize(
+    ("name", "options", "value"),
+    [
+        # found by a review: frictionless reads a file by its extension (a .txt file as text: no rows, no findings)
+        ("t.txt", {}, "t.txt"),
+        ("t.tsv", {}, "t.tsv"),
+        ("t.csv.gz", {"format": "csv"}, "t.csv.gz"),
+        ("t.csv", {"scheme": "https"}, "https"),
+        ("t.csv", {"dialect": {"doubleQuote": 1}}, "1"),  # 1 is not true in JSON, and frictionless refuses it
+        ("t.csv", {"dialect": {"csv": {"delimiter": ";"}}}, ";"),
+        ("t.csv", {"dialect": None}, "null"),
+    ],
+)
+def test_a_file_read_otherwise_than_as_plain_csv_is_refused_at_its_line(tmp_path, name, options, value):
+    [(rule, line, shown)] = resource_refusals(tmp_path, name, **options)
+    assert (rule, shown) == ("descriptor", value) and line is not None
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        {"format": "csv"},
+        {"dialect": {"csv": {"delimiter": ","}, "headerCase": True, "title": "Plain CSV"}},  # frictionless 5's own spelling
+        {"scheme": "file"},
+    ],
+)
+def test_options_that_read_the_file_as_plain_csv_are_accepted(tmp_path, options):
+    assert resource_refusals(tmp_path, "t.dat" if "format" in options else "t.csv", **options) == []
+
+
+@pytest.mark.parametrize(
+    "missing",
+    [[{"value": "NA"}, ""], [{"label": "x"}], {"value": "NA"}, [None]],
+)
+def test_missing_values_of_another_shape_are_a_schema_problem(tmp_path, missing):
+    # found by a review: dropped without a word, their cells then type problems; frictionless refused a mix
+    from conftest import one_table_package
+    from peacetalks.validate import validate_package
+
+    fields = [{"name": "id", "type": "string", "description": "Row."}, {"name": "n", "type": "integer", "description": "N."}]
+    fields[1]["missingValues"] = missing
+    one_table_package(tmp_path, fields, "id,n\na,NA\n")
+    [problem] = validate_package(tmp_path, frictionless="off").problems
+    assert (problem.rule, problem.column) == ("schema", "n") and "`missingValues` must" in problem.message

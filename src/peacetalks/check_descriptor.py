@@ -175,7 +175,8 @@ def check_package_level(package: Package) -> list[Problem]:
 
 
 # How the tables are read: UTF-8 CSV, comma, double quote, one header row (pyarrow and the csv
-# module, here and in the exports). A dialect key with its default value changes nothing.
+# module, here and in the exports), from a file in the package folder. A dialect key with its
+# default value (as JSON: `1` is not `true`) changes nothing.
 DIALECT_DEFAULTS = {
     "delimiter": ",",
     "quoteChar": '"',
@@ -183,22 +184,27 @@ DIALECT_DEFAULTS = {
     "skipInitialSpace": False,
     "header": True,
     "headerRows": [1],
+    "headerCase": True,
     "commentRows": [],
     "skipBlankRows": False,
 }
 # Keys that change nothing in how a file with one header row is read (any line end is read).
-DIALECT_NEUTRAL = {"$schema", "lineTerminator", "headerJoin", "caseSensitiveHeader", "csvddfVersion"}
+DIALECT_NEUTRAL = {"$schema", "name", "title", "description", "lineTerminator", "headerJoin", "caseSensitiveHeader", "csvddfVersion"}
+# What frictionless decompresses by the file's extension; the tables are read as they are stored.
+COMPRESSED = (".gz", ".zip", ".bz2", ".xz")
 
 
 def unread_file_options(where: Located, item: dict, context: str, at: tuple) -> list[Problem]:
-    """A resource's declared encoding, format or dialect that the tables are not read by: each would
-    make our checks and frictionless's read a different table from the same file."""
+    """A resource's declared (or, from its file's name, implied) encoding, format, compression,
+    scheme or dialect that the tables are not read by: each would make our checks and frictionless's
+    read a different table from the same file, or frictionless read none (a `.txt` file is text to it)."""
     import codecs
 
     problems = []
 
     def refuse(key: tuple, message: str, value, hint: str) -> None:
-        problems.append(where.problem("descriptor", f"{context}: {message}", (*at, *key), value=value, hint=hint))
+        shown = value if isinstance(value, str) else json.dumps(value)
+        problems.append(where.problem("descriptor", f"{context}: {message}", (*at, *key), value=shown, hint=hint))
 
     encoding = item.get("encoding")
     if "encoding" in item:
@@ -207,29 +213,60 @@ def unread_file_options(where: Located, item: dict, context: str, at: tuple) -> 
         except LookupError:
             utf8 = False
         if not utf8:
-            refuse(
-                ("encoding",),
-                f"`encoding` {encoding!r} is not read here: the tables are read as UTF-8",
-                encoding,
-                'save the file as UTF-8 and write "utf-8"',
-            )
-    if "format" in item and (not isinstance(item["format"], str) or item["format"].lower() != "csv"):
-        refuse(("format",), f"`format` {item['format']!r} is not read here: the tables are read as CSV", item["format"], 'write "csv"')
+            message = f"`encoding` {json.dumps(encoding)} is not read here: the tables are read as UTF-8"
+            refuse(("encoding",), message, encoding, 'save the file as UTF-8 and write "utf-8"')
+    declared = item.get("format")
+    path = item.get("path") if isinstance(item.get("path"), str) else ""
+    if "format" in item and (not isinstance(declared, str) or declared.lower() != "csv"):
+        refuse(("format",), f"`format` {json.dumps(declared)} is not read here: the tables are read as CSV", declared, 'write "csv"')
+    elif path.lower().endswith(COMPRESSED):
+        refuse(("path",), "a compressed file is not read here: the tables are read as stored", path, "store the file as plain CSV")
+    elif "format" not in item and path and not path.lower().endswith(".csv"):
+        message = "the file's name does not end in .csv, and no `format` says it is CSV: frictionless reads a file by its extension"
+        refuse(("path",), message, path, 'name the file .csv, or add "format": "csv"')
+    if "scheme" in item and item["scheme"] != "file":
+        refuse(("scheme",), "the tables are read from files in the package folder", item["scheme"], 'write "file", or drop it')
     dialect = item.get("dialect")
-    if "dialect" in item and not isinstance(dialect, dict):
+    if isinstance(dialect, str):
         refuse(("dialect",), "a `dialect` in a file of its own is not read here", dialect, "write the dialect inline, or drop it")
+    elif "dialect" in item and not isinstance(dialect, dict):
+        refuse(("dialect",), "`dialect` must be an object", dialect, "drop it: the tables are read as plain CSV")
     elif isinstance(dialect, dict):
-        for key, value in dialect.items():
-            if key in DIALECT_NEUTRAL or (key in DIALECT_DEFAULTS and value == DIALECT_DEFAULTS[key]):
-                continue
-            plain = ", ".join(f"{k}: {json.dumps(v)}" for k, v in DIALECT_DEFAULTS.items())
-            refuse(
-                ("dialect", key),
-                f"dialect `{key}` {json.dumps(value)} is not read here",
-                value,
-                f"write the file as plain CSV ({plain}), then drop it",
+        problems += unread_dialect(where, dialect, context, (*at, "dialect"))
+    return problems
+
+
+def unread_dialect(where: Located, dialect: dict, context: str, at: tuple) -> list[Problem]:
+    """Dialect keys the tables are not read by; frictionless 5 also takes CSV keys under `csv`."""
+    problems = []
+    plain = ", ".join(f"{key}: {json.dumps(value)}" for key, value in DIALECT_DEFAULTS.items())
+    for key, value in dialect.items():
+        if key == "csv" and isinstance(value, dict):
+            problems += unread_dialect(where, value, context, (*at, "csv"))
+        elif key not in DIALECT_NEUTRAL and (key not in DIALECT_DEFAULTS or json.dumps(value) != json.dumps(DIALECT_DEFAULTS[key])):
+            shown = value if isinstance(value, str) else json.dumps(value)
+            problems.append(
+                where.problem(
+                    "descriptor",
+                    f"{context}: dialect `{key}` {json.dumps(value)} is not read here",
+                    (*at, key),
+                    value=shown,
+                    hint=f"write the file as plain CSV ({plain}), then drop it",
+                )
             )
     return problems
+
+
+def missing_values_problem(value) -> str | None:
+    """What a `missingValues` must be and is not: a list of strings, or of objects with a string
+    `value` (Data Package 2), not a mix."""
+    if not isinstance(value, list):
+        return "must be a list"
+    if all(isinstance(v, str) for v in value):
+        return None
+    if all(isinstance(v, dict) and isinstance(v.get("value"), str) and isinstance(v.get("label", ""), str) for v in value):
+        return None
+    return 'must list strings, or objects such as {"value": "NA", "label": "not asked"}, not a mix'
 
 
 def check_field(where: Located, field: dict, resource: Resource, at: tuple) -> list[Problem]:
@@ -242,6 +279,8 @@ def check_field(where: Located, field: dict, resource: Resource, at: tuple) -> l
     if not isinstance(kind, str) or kind not in FIELD_TYPES:
         problems.append(where.problem("schema", f"{context}: unknown type {kind!r}", (*at, "type"), column=name, value=kind))
     problems += unread_options(where, field, kind, context, at, name)
+    if "missingValues" in field and (refused := missing_values_problem(field["missingValues"])):
+        problems.append(where.problem("schema", f"{context}: `missingValues` {refused}", (*at, "missingValues"), column=name))
     read_by_frictionless = isinstance(kind, str) and kind in FIELD_TYPES and kept_as_text(kind)
     if read_by_frictionless and isinstance(field.get("constraints", {}), dict):
         problems += unreadable_by_frictionless(where, field, resource, context, at)
@@ -609,6 +648,8 @@ def check_schema(package: Package, resource: Resource) -> list[Problem]:
         where = InlineLocated(package, resource)
     schema = resource.schema
     problems = unknown_keys(where, schema, SCHEMA_KEYS, f"the schema of {resource.name!r}", ())
+    if "missingValues" in schema and (refused := missing_values_problem(schema["missingValues"])):
+        problems.append(where.problem("schema", f"`missingValues` {refused}", ("missingValues",)))
     fields = schema.get("fields")
     if not isinstance(fields, list) or not fields:
         return [*problems, where.problem("schema", "`fields` must be a non-empty list", ("fields",))]
