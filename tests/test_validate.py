@@ -53,6 +53,28 @@ def test_dangling_foreign_key_to_another_table(package_dir):
     ]
 
 
+@pytest.mark.parametrize(
+    ("typed", "hint"),
+    [
+        ("ukriane", "did you mean 'ukraine'?"),  # a typo of an actor's id
+        ("mystery_actor", None),  # nothing close
+    ],
+)
+def test_a_dangling_foreign_key_suggests_the_key_it_may_have_meant(package_dir, typed, hint):
+    positions = package_dir / "data/proposal_positions.csv"
+    replace_in(positions, "security_guarantees,ukraine,beneficiary", f"security_guarantees,{typed},beneficiary")
+    rehash(package_dir)
+    [problem] = validate_package(package_dir, frictionless="off").problems
+    assert (problem.rule, problem.value, problem.hint) == ("foreign-key", typed, hint)
+
+
+def test_keys_that_differ_in_their_digits_alone_are_not_suggested():
+    from peacetalks.check_links import close_keys
+
+    hint = close_keys(pd.DataFrame({"id": ["article_1", "article_2", "witkoff"]}), ["id"])
+    assert (hint("article_1003"), hint("witkof")) == (None, "did you mean 'witkoff'?")
+
+
 def test_dangling_self_reference(package_dir):
     proposals = package_dir / "data/proposals.csv"
     replace_in(proposals, ",security_guarantees,berlin_talks_article", ",security_guarantee,berlin_talks_article")

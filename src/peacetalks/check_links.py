@@ -4,6 +4,8 @@ cycles in self-links, and the row-shape rules a schema declares under its
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 
@@ -57,6 +59,7 @@ def check_foreign_keys(package: Package, frames: Frames, files: dict[str, str]) 
                 continue
             found = found_in(rows, columns, parent, fk["reference_fields"])
             shown_target = f"{target}.{', '.join(fk['reference_fields'])}"
+            close = close_keys(parent, fk["reference_fields"])
             for line in rows.index[~found]:
                 value = ", ".join(str(child.at[line, c]) for c in columns)
                 problems.append(
@@ -67,9 +70,36 @@ def check_foreign_keys(package: Package, frames: Frames, files: dict[str, str]) 
                         line=int(line),
                         column=", ".join(columns),
                         value=value,
+                        hint=close(value),
                     )
                 )
     return problems
+
+
+# A did-you-mean among at most this many keys: difflib compares the value with each of them.
+HINT_KEYS = 5_000
+
+
+def close_keys(parent: pd.DataFrame, reference: list[str]):
+    """A function from a key no parent row has to a did-you-mean hint (None when nothing is close,
+    the key has several columns, or the parent has too many keys to compare with)."""
+    import difflib
+    import functools
+
+    if len(reference) != 1 or len(parent) > HINT_KEYS:
+        return lambda value: None
+    keys = [str(key) for key in parent[reference[0]].dropna().unique()]
+
+    def letters(key: str) -> str:
+        return re.sub(r"[0-9]", "", key)
+
+    @functools.cache
+    def hint(value: str) -> str | None:
+        close = difflib.get_close_matches(value, keys, n=1, cutoff=0.8)
+        # Keys that differ in their digits alone (article_1003, article_1) are other keys, not a typo.
+        return f"did you mean {close[0]!r}?" if close and letters(close[0]) != letters(value) else None
+
+    return hint
 
 
 def in_cycles(own: pd.Series, link: pd.Series) -> np.ndarray:
