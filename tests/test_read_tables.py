@@ -143,3 +143,13 @@ def test_a_batch_is_freed_once_the_caller_lets_go_of_it(tmp_path: Path, monkeypa
     gc.collect()
     assert gone() is None
     assert next(batches).index[0] > 2  # and the reader goes on
+
+
+def test_a_quote_left_open_is_reported_at_the_line_it_opens(tmp_path: Path) -> None:
+    # found by a README walk-through: reported at line 6, where reading stopped, with nothing wrong there
+    from peacetalks.read_tables import read_table
+
+    (tmp_path / "t.csv").write_text('id,note\na,x\nb,y\nc,"open\nd,z\ne,w"x\nf,v\n', encoding="utf-8")
+    [problem] = read_table(tmp_path, "t", "t.csv").problems
+    assert (problem.rule, problem.line) == ("csv-syntax", 4)
+    assert "reading stopped at line 6" in problem.message and '("")' in problem.hint

@@ -33,7 +33,8 @@ def main() -> None:
     default="auto",
     show_default=True,
     help="Also run frictionless: on descriptor and data (full), descriptor only, not at all (off), "
-    "or full only for packages under 20 MB or with columns only frictionless checks (time, array, ...; auto).",
+    "or full only for packages under 20 MB (auto); columns only frictionless reads (time, array, a uri...) are "
+    "checked by its cell reader in every mode.",
 )
 def validate(path: str, output_format: str, frictionless: str) -> None:
     """Check the package at PATH and report every problem: file, line, column, value and rule.

@@ -140,6 +140,7 @@ def read_with_csv_module(text: str, file: str, width: int) -> tuple[pd.DataFrame
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     rows: list[list[str]] = []
     lines: list[int] = []
+    start = 1
     try:
         next(reader)  # header, read by the caller
         while True:
@@ -165,7 +166,17 @@ def read_with_csv_module(text: str, file: str, width: int) -> tuple[pd.DataFrame
             rows.append(record)
             lines.append(start)
     except csv.Error as error:
-        problems.append(Problem.at(file, "csv-syntax", f"cannot parse the CSV: {error}", line=reader.line_num))
+        # At the record's first line: a quote left open there runs on into the lines after it.
+        stopped = f" (reading stopped at line {reader.line_num})" if reader.line_num != start else ""
+        problems.append(
+            Problem.at(
+                file,
+                "csv-syntax",
+                f"cannot parse the CSV: {error}{stopped}",
+                line=start,
+                hint='a value with a comma, a quote or a line break needs double quotes around it, and a quote inside it doubled ("")',
+            )
+        )
     frame = pd.DataFrame(rows, columns=[f"f{i}" for i in range(width)], index=pd.Index(lines, dtype="int64"), dtype="str")
     return frame, problems
 
