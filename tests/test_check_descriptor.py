@@ -96,6 +96,9 @@ def resource_refusals(tmp_path, name: str = "t.csv", **options) -> list[tuple]:
         ("t.csv", {"dialect": {"doubleQuote": 1}}, "1"),  # 1 is not true in JSON, and frictionless refuses it
         ("t.csv", {"dialect": {"csv": {"delimiter": ";"}}}, ";"),
         ("t.csv", {"dialect": None}, "null"),
+        # found by a review: frictionless reads the name as a URL, so `t#1.csv` has no extension (no rows, no findings)
+        ("t#1.csv", {}, "t#1.csv"),
+        ("a;b.csv", {}, "a;b.csv"),
     ],
 )
 def test_a_file_read_otherwise_than_as_plain_csv_is_refused_at_its_line(tmp_path, name, options, value):
@@ -115,9 +118,14 @@ def test_options_that_read_the_file_as_plain_csv_are_accepted(tmp_path, options)
     assert resource_refusals(tmp_path, "t.dat" if "format" in options else "t.csv", **options) == []
 
 
+@pytest.mark.parametrize("name", ["t.CSV", "t.csv?x=1", "my data.csv"])
+def test_file_names_frictionless_reads_as_csv_are_accepted(tmp_path, name):
+    assert resource_refusals(tmp_path, name) == []
+
+
 @pytest.mark.parametrize(
     "missing",
-    [[{"value": "NA"}, ""], [{"label": "x"}], {"value": "NA"}, [None]],
+    [[{"value": "NA"}, ""], [{"label": "x"}], {"value": "NA"}, [None], [{"value": "NA", "label": None}]],
 )
 def test_missing_values_of_another_shape_are_a_schema_problem(tmp_path, missing):
     # found by a review: dropped without a word, their cells then type problems; frictionless refused a mix

@@ -153,3 +153,18 @@ def test_a_quote_left_open_is_reported_at_the_line_it_opens(tmp_path: Path) -> N
     [problem] = read_table(tmp_path, "t", "t.csv").problems
     assert (problem.rule, problem.line) == ("csv-syntax", 4)
     assert "reading stopped at line 6" in problem.message and '("")' in problem.hint
+
+
+@pytest.mark.parametrize("batch", [None, 32])
+def test_a_quote_left_open_in_the_last_record_is_not_read_to_the_end_of_the_file(tmp_path: Path, monkeypatch, batch) -> None:
+    # found by a review: pyarrow read `"open` and the line end after it as one cell, and nothing was reported
+    from conftest import one_table_package
+    from peacetalks.validate import validate_package
+
+    fields = [{"name": "id", "type": "string", "description": "Row."}, {"name": "note", "type": "string", "description": "A note."}]
+    rows = "".join(f"r{n},x\n" for n in range(20))
+    one_table_package(tmp_path, fields, "id,note\n" + rows + 'b,"open\n')
+    if batch:
+        monkeypatch.setattr(peacetalks.read_tables, "BATCH_BYTES", batch)
+    [problem] = validate_package(tmp_path, frictionless="off").problems
+    assert (problem.file, problem.line, problem.rule) == ("t.csv", 22, "csv-syntax")

@@ -191,7 +191,16 @@ DIALECT_DEFAULTS = {
 # Keys that change nothing in how a file with one header row is read (any line end is read).
 DIALECT_NEUTRAL = {"$schema", "name", "title", "description", "lineTerminator", "headerJoin", "caseSensitiveHeader", "csvddfVersion"}
 # What frictionless decompresses by the file's extension; the tables are read as they are stored.
-COMPRESSED = (".gz", ".zip", ".bz2", ".xz")
+COMPRESSED = {"gz", "zip", "bz2", "xz"}
+
+
+def implied_format(path: str) -> str:
+    """The format frictionless 5.21 takes from a file's name (`helpers.parse_scheme_and_format`):
+    the extension of its path read as a URL, so `t#1.csv` has none and `t.csv?x=1` is csv."""
+    import os
+    from urllib.parse import urlparse
+
+    return os.path.splitext(urlparse(path).path)[1][1:].lower()
 
 
 def unread_file_options(where: Located, item: dict, context: str, at: tuple) -> list[Problem]:
@@ -217,12 +226,16 @@ def unread_file_options(where: Located, item: dict, context: str, at: tuple) -> 
             refuse(("encoding",), message, encoding, 'save the file as UTF-8 and write "utf-8"')
     declared = item.get("format")
     path = item.get("path") if isinstance(item.get("path"), str) else ""
+    implied = implied_format(path)
     if "format" in item and (not isinstance(declared, str) or declared.lower() != "csv"):
         refuse(("format",), f"`format` {json.dumps(declared)} is not read here: the tables are read as CSV", declared, 'write "csv"')
-    elif path.lower().endswith(COMPRESSED):
+    elif implied in COMPRESSED:
         refuse(("path",), "a compressed file is not read here: the tables are read as stored", path, "store the file as plain CSV")
-    elif "format" not in item and path and not path.lower().endswith(".csv"):
-        message = "the file's name does not end in .csv, and no `format` says it is CSV: frictionless reads a file by its extension"
+    elif "format" not in item and path and implied != "csv":
+        message = (
+            "no `format` says the file is CSV, and frictionless takes its format from its name, read as a URL "
+            f"(where # ? ; end the path): {json.dumps(implied)}, not csv"
+        )
         refuse(("path",), message, path, 'name the file .csv, or add "format": "csv"')
     if "scheme" in item and item["scheme"] != "file":
         refuse(("scheme",), "the tables are read from files in the package folder", item["scheme"], 'write "file", or drop it')
@@ -266,7 +279,7 @@ def missing_values_problem(value) -> str | None:
         return None
     if all(isinstance(v, dict) and isinstance(v.get("value"), str) and isinstance(v.get("label", ""), str) for v in value):
         return None
-    return 'must list strings, or objects such as {"value": "NA", "label": "not asked"}, not a mix'
+    return 'must list strings, or objects each with a text `value` and, if any, a text `label` ({"value": "NA"}), not a mix'
 
 
 def check_field(where: Located, field: dict, resource: Resource, at: tuple) -> list[Problem]:

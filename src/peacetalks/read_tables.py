@@ -129,6 +129,8 @@ def read_with_pyarrow(raw: bytes, width: int) -> pd.DataFrame | None:
     lines = raw.count(b"\n") + (0 if raw.endswith(b"\n") else 1)
     if lines != table.num_rows + 1:
         return None  # a quoted newline: line numbers need the slow path
+    if table.num_rows and any("\n" in (column[-1].as_py() or "") for column in table.columns):
+        return None  # a quote left open, read by pyarrow to the end of the file: the csv module locates it
     frame = table.to_pandas()
     frame.index = pd.RangeIndex(2, 2 + len(frame))
     return frame
