@@ -622,6 +622,14 @@ CASES["dialect_comment_char"] = file_option("commentChar", "#", '"commentChar"',
 
 
 @case
+def path_list(root: Path) -> Expect:
+    # found by a review: reported as an unsafe path, with a hint about absolute paths and URLs
+    path = root / "datapackage.json"
+    edit_json(path, lambda d: resource_of(d, "framings").update(path=["data/framings.csv", "data/more.csv"]))
+    return Expect("descriptor", "datapackage.json", line_of(path, '"path": ['), message="several files")
+
+
+@case
 def table_without_primary_key(root: Path) -> Expect:
     path = root / "schemas/meeting_topics.schema.json"
     edit_json(path, lambda s: s.pop("primaryKey"))

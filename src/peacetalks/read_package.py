@@ -274,6 +274,18 @@ def read_package(path: str | Path | None = None) -> tuple[Package | None, list[P
             )
             continue
         data_path = item.get("path")
+        if isinstance(data_path, list):
+            problems.append(
+                Problem.at(
+                    DESCRIPTOR,
+                    "descriptor",
+                    f"resource {name!r}: a table in several files (a `path` list) is not read here",
+                    line=lines.line(("resources", number, "path")),
+                    value=json.dumps(data_path),
+                    hint="join the files into one CSV with one header row, and give its path",
+                )
+            )
+            continue
         if not isinstance(data_path, str) or inside(root, data_path) is None:
             problems.append(
                 Problem.at(
