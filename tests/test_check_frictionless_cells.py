@@ -55,6 +55,17 @@ def test_the_same_problems_whether_frictionless_s_pass_or_its_reader_finds_them(
     assert found(table_package(tmp_path, FIELDS, ROWS), frictionless=mode) == FOUND
 
 
+def test_and_worded_the_same(tmp_path):
+    root = table_package(tmp_path, FIELDS, ROWS)
+    by_pass, by_reader = (validate_package(root, frictionless=mode).problems for mode in ("full", "off"))
+    assert by_pass == by_reader
+    assert [(p.line, p.message, p.hint) for p in by_reader if p.column == "at"] == [
+        (3, "below the minimum", 'minimum: "09:00:00"'),
+        (4, "not a valid time", "write the time as HH:MM:SS"),
+        (6, "a value is required", None),
+    ]
+
+
 def test_a_large_package_is_checked_by_the_reader_not_by_frictionless_s_pass(tmp_path, monkeypatch):
     from peacetalks import check_frictionless
 

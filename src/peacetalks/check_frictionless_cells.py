@@ -13,6 +13,7 @@ our own checks, and so do a text field's other constraints."""
 from __future__ import annotations
 
 import json
+import re
 
 from peacetalks.check_cells import rows_where, text_codes
 from peacetalks.check_data import allowed_hint
@@ -150,3 +151,34 @@ def note_problem(file: str, schema_file: str, descriptor: dict, note: str, detai
     else:
         hint = f"{note}: {json.dumps(bound)}"
     return Problem.at(file, rule, MESSAGES.get(note, f"fails the constraint {note}"), line=line, column=column, value=value, hint=hint)
+
+
+def in_reader_words(findings: list[Problem], resources: list[Resource]) -> list[Problem]:
+    """Frictionless's findings in the columns only it reads, worded as its reader's are in our
+    checks (`note_problem`): the same message and hint whether its pass or its reader found them."""
+    columns = {}
+    for resource in resources:
+        for field in resource.fields:
+            descriptor = reader_descriptor(field, resource.schema)
+            if descriptor is not None:
+                columns[(resource.path, field["name"])] = (resource.schema_file, descriptor)
+    worded = []
+    for problem in findings:
+        schema_file, descriptor = columns.get((problem.file, problem.column), (None, None))
+        detail = problem.message.removeprefix("frictionless: ")
+        note = note_of(problem.rule, detail) if descriptor is not None and problem.line is not None else None
+        # `required` and `unique` are the field's own (ours, so an echo), unless they are its items'.
+        if note is None or (note in OUR_CONSTRAINTS and "arrayItem" not in descriptor):
+            worded.append(problem)
+        else:
+            worded.append(note_problem(problem.file, schema_file, descriptor, note, detail, problem.line, problem.value))
+    return worded
+
+
+def note_of(rule: str, detail: str) -> str | None:
+    """The note of frictionless's cell reader behind one of its findings ('type is "time/default"',
+    'constraint "minimum" is "09:00:00"'), or None for any other finding."""
+    if rule == "type" and detail.startswith("type is "):
+        return "type"
+    match = re.match(r'constraint "(\w+)" is ', detail)
+    return match.group(1) if match else None

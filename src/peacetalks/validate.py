@@ -101,7 +101,10 @@ def run_checks(package: Package, problems: list[Problem], frictionless: str) -> 
             problems += integrity.result()
         findings, covered = [], False
         if frictionless != "off" and not blocks_frictionless(problems):
+            from peacetalks.check_frictionless_cells import in_reader_words
+
             findings, covered = second_opinion(package, problems, files, full, data_pass)
+            findings = in_reader_words(findings, usable)
         if read is None and not covered:
             read = check_left_to_frictionless(package, usable)  # the pass did not read them after all
         problems += new_findings(read or [], problems)
