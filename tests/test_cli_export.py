@@ -113,3 +113,48 @@ def test_a_date_enum_in_a_declared_format_loads_and_exports(tmp_path, target, na
     if target == "sqlite":
         with sqlite3.connect(tmp_path / name) as connection:
             assert connection.execute("SELECT day FROM t").fetchall() == [("2025-01-02",)]
+
+
+def test_datetimes_with_fractions_of_a_second_are_written_to_one_width_and_sort_as_moments(tmp_path):
+    # Written as `isoformat()`, 10:00:00Z sorted after 10:00:00.5Z as text, in SQLite and in JSON.
+    import json
+
+    fields = [
+        {"name": "id", "type": "integer", "description": "Row."},
+        {"name": "at", "type": "datetime", "description": "A moment."},
+        {"name": "whole", "type": "datetime", "description": "A moment to the second."},
+    ]
+    rows = "id,at,whole\n1,2025-01-01T10:00:00.5Z,2025-01-01T10:00:00Z\n2,2025-01-01T10:00:00Z,2025-01-01T09:00:00Z\n"
+    package = one_table_package(tmp_path / "package", fields, rows)
+    for target, name in (("sqlite", "out.db"), ("json", "out.json")):
+        result = run("export", "--to", target, "--package", str(package), str(tmp_path / name))
+        assert result.exit_code == 0, result.output
+    with sqlite3.connect(tmp_path / "out.db") as connection:
+        assert connection.execute("SELECT id, at, whole FROM t ORDER BY at").fetchall() == [
+            (2, "2025-01-01T10:00:00.000000Z", "2025-01-01T09:00:00Z"),  # a column to the second stays so
+            (1, "2025-01-01T10:00:00.500000Z", "2025-01-01T10:00:00Z"),
+        ]
+    records = json.loads((tmp_path / "out.json").read_text(encoding="utf-8"))["tables"]["t"]
+    assert [(r["at"], r["whole"]) for r in records] == [
+        ("2025-01-01T10:00:00.500000Z", "2025-01-01T10:00:00Z"),
+        ("2025-01-01T10:00:00.000000Z", "2025-01-01T09:00:00Z"),
+    ]
+
+
+def test_a_datetime_enum_with_a_fraction_is_checked_in_sqlite_at_the_column_s_width(tmp_path):
+    fields = [
+        {"name": "id", "type": "integer", "description": "Row."},
+        {
+            "name": "at",
+            "type": "datetime",
+            "description": "A moment.",
+            "constraints": {"enum": ["2025-01-01T10:00:00Z", "2025-01-01T10:00:00.5Z"]},
+        },
+    ]
+    package = one_table_package(tmp_path / "package", fields, "id,at\n1,2025-01-01T10:00:00Z\n")
+    assert run("export", "--to", "sqlite", "--package", str(package), str(tmp_path / "out.db")).exit_code == 0
+    with sqlite3.connect(tmp_path / "out.db") as connection:
+        assert connection.execute("SELECT at FROM t").fetchall() == [("2025-01-01T10:00:00.000000Z",)]
+        connection.execute("INSERT INTO t VALUES (2, '2025-01-01T10:00:00.500000Z')")  # allowed, at the same width
+        with pytest.raises(sqlite3.IntegrityError):
+            connection.execute("INSERT INTO t VALUES (3, '2025-01-01T10:00:00Z')")  # not the column's width

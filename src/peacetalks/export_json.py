@@ -14,12 +14,13 @@ import datetime as dt
 import json
 from pathlib import Path
 
-from peacetalks.prepare_export import PackageTables, write_atomically
+from peacetalks.prepare_export import PackageTables, datetime_text, write_atomically
 
 
-def json_value(value: object) -> object:
+def json_value(value: object, fraction: bool = False) -> object:
+    """`fraction`: a datetime column with fractions of a second (`PackageTables.fractional`)."""
     if isinstance(value, dt.datetime):
-        return value.isoformat().replace("+00:00", "Z")
+        return datetime_text(value, fraction)
     if isinstance(value, dt.date):
         return value.isoformat()
     return value
@@ -39,8 +40,9 @@ def package_document(tables: PackageTables) -> dict:
     records: dict[str, list[dict]] = {}
     for resource in tables.resources:
         names = [f["name"] for f in resource.fields if f["name"] in tables.frames[resource.name].columns]
+        fractional = tables.fractional(resource)
         records[resource.name] = [
-            {name: json_value(value) for name, value in zip(names, row, strict=True)} for row in tables.rows(resource)
+            {name: json_value(value, name in fractional) for name, value in zip(names, row, strict=True)} for row in tables.rows(resource)
         ]
     return {"descriptor": inlined_descriptor(tables), "tables": records}
 

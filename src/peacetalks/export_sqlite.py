@@ -20,6 +20,7 @@ from peacetalks.convert_types import read_schema_value
 from peacetalks.prepare_export import (
     PackageTables,
     allowed_values,
+    datetime_text,
     description,
     field_type,
     is_required,
@@ -57,7 +58,7 @@ def one_line(text: str) -> str:
     return " ".join(text.split())
 
 
-def column_sql(field: dict, resource: Resource) -> str:
+def column_sql(field: dict, resource: Resource, fractional: set[str] = frozenset()) -> str:
     kind = field_type(field)
     name = quote_name(field["name"])
     parts = [name, SQL_TYPES.get(kind, "TEXT")]
@@ -67,19 +68,21 @@ def column_sql(field: dict, resource: Resource) -> str:
     if allowed:
         # A date's enum value is written as its cells are ("02/01/2025" in a %d/%m/%Y field: 2025-01-02).
         if kind in ("date", "datetime"):
-            allowed = [sql_value(to_native(read_schema_value(value, field), kind)) for value in allowed]
+            fraction = field["name"] in fractional
+            allowed = [sql_value(to_native(read_schema_value(value, field), kind), fraction) for value in allowed]
         parts.append(f"CHECK ({name} IN ({', '.join(quote_value(v) for v in allowed)}))")
     elif kind == "boolean":
         parts.append(f"CHECK ({name} IN (0, 1))")
     return " ".join(parts)
 
 
-def create_table_sql(resource: Resource) -> str:
-    """CREATE TABLE for `resource`, derived from its Table Schema; descriptions become comments."""
+def create_table_sql(resource: Resource, fractional: set[str] = frozenset()) -> str:
+    """CREATE TABLE for `resource`, derived from its Table Schema; descriptions become comments.
+    `fractional`: its datetime columns written to the microsecond (`PackageTables.fractional`)."""
     lines = []
     for field in resource.fields:
         comment = one_line(description(field))
-        lines.append((column_sql(field, resource), comment))
+        lines.append((column_sql(field, resource, fractional), comment))
     if resource.primary_key:
         lines.append((f"PRIMARY KEY ({', '.join(quote_name(n) for n in resource.primary_key)})", ""))
     for fk in resource.foreign_keys:
@@ -109,11 +112,11 @@ def index_sql(resource: Resource) -> list[str]:
     return statements
 
 
-def sql_value(value: object) -> object:
+def sql_value(value: object, fraction: bool = False) -> object:
     if isinstance(value, bool):
         return int(value)
     if isinstance(value, dt.datetime):
-        return value.isoformat().replace("+00:00", "Z")
+        return datetime_text(value, fraction)
     if isinstance(value, dt.date):
         return value.isoformat()
     return value
@@ -191,7 +194,8 @@ def write_database(target: Path, tables: PackageTables) -> None:
         connection.execute("PRAGMA foreign_keys = OFF")  # rows may refer to rows later in the same table
         connection.execute("BEGIN")
         for resource in tables.resources:
-            connection.execute(create_table_sql(resource))
+            fractional = tables.fractional(resource)
+            connection.execute(create_table_sql(resource, fractional))
             for statement in index_sql(resource):
                 connection.execute(statement)
             names = [f["name"] for f in resource.fields if f["name"] in tables.frames[resource.name].columns]
@@ -199,7 +203,8 @@ def write_database(target: Path, tables: PackageTables) -> None:
                 f"INSERT INTO {quote_name(resource.name)} ({', '.join(quote_name(n) for n in names)}) "
                 f"VALUES ({', '.join('?' for _ in names)})"
             )
-            connection.executemany(insert, ([sql_value(v) for v in row] for row in tables.rows(resource)))
+            rows = ([sql_value(v, n in fractional) for n, v in zip(names, row, strict=True)] for row in tables.rows(resource))
+            connection.executemany(insert, rows)
         write_metadata_tables(connection, tables)
         broken = connection.execute("PRAGMA foreign_key_check").fetchall()
         if broken:

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from peacetalks.convert_types import enum_values
+from peacetalks.convert_types import enum_values, read_schema_value
 from peacetalks.load_tables import PackageError, default_path, load
 from peacetalks.read_package import Package, Resource, read_package
 
@@ -46,6 +46,21 @@ class PackageTables:
 
     def row_count(self, resource: Resource) -> int:
         return len(self.frames[resource.name])
+
+    def fractional(self, resource: Resource) -> set[str]:
+        """The datetime columns whose cells, or allowed values, have a fraction of a second: written
+        as text (`datetime_text`), all their values then carry microseconds, so that the text sorts
+        as the moments do (`…10:00:00Z` would sort after `…10:00:00.5Z`)."""
+        frame = self.frames[resource.name]
+        found = set()
+        for field in resource.fields:
+            if field_type(field) != "datetime" or field["name"] not in frame.columns:
+                continue
+            allowed = [read_schema_value(value, field) for value in allowed_values(field)]
+            cells = frame[field["name"]].dropna()
+            if (cells.dt.microsecond != 0).any() or any(value is not None and value.microsecond for value in allowed):
+                found.add(field["name"])
+        return found
 
 
 def read_for_export(path: str | Path | None = None) -> PackageTables:
@@ -81,6 +96,12 @@ def is_required(field: dict, resource: Resource) -> bool:
 
 def allowed_values(field: dict) -> list:
     return list(enum_values(field) or [])
+
+
+def datetime_text(value: dt.datetime, fraction: bool) -> str:
+    """A moment as ISO 8601 text in UTC (`Z`), to the second, or to the microsecond in a column with
+    fractions (`PackageTables.fractional`): one width a column, so its text sorts as its moments."""
+    return value.isoformat(timespec="microseconds" if fraction else "seconds").replace("+00:00", "Z")
 
 
 def description(item: dict) -> str:
