@@ -168,3 +168,12 @@ def test_a_quote_left_open_in_the_last_record_is_not_read_to_the_end_of_the_file
         monkeypatch.setattr(peacetalks.read_tables, "BATCH_BYTES", batch)
     [problem] = validate_package(tmp_path, frictionless="off").problems
     assert (problem.file, problem.line, problem.rule) == ("t.csv", 22, "csv-syntax")
+
+
+def test_a_quote_left_open_in_the_header_is_a_syntax_problem_at_line_1(tmp_path: Path) -> None:
+    # found by a review: the rows were read into the header's last name, as a missing and an extra column
+    from peacetalks.read_tables import read_table
+
+    (tmp_path / "t.csv").write_text('id,"note\na,x\nb,y\n', encoding="utf-8")
+    table = read_table(tmp_path, "t", "t.csv")
+    assert [(p.rule, p.line) for p in table.problems] == [("csv-syntax", 1)] and table.header == []

@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -136,6 +137,9 @@ def read_with_pyarrow(raw: bytes, width: int) -> pd.DataFrame | None:
     return frame
 
 
+OPEN_QUOTE_HINT = 'a value with a comma, a quote or a line break needs double quotes around it, and a quote inside it doubled ("")'
+
+
 def read_with_csv_module(text: str, file: str, width: int) -> tuple[pd.DataFrame, list[Problem]]:
     """Slow path: walk the records, remembering the line each one starts on."""
     problems: list[Problem] = []
@@ -176,7 +180,7 @@ def read_with_csv_module(text: str, file: str, width: int) -> tuple[pd.DataFrame
                 "csv-syntax",
                 f"cannot parse the CSV: {error}{stopped}",
                 line=start,
-                hint='a value with a comma, a quote or a line break needs double quotes around it, and a quote inside it doubled ("")',
+                hint=OPEN_QUOTE_HINT,
             )
         )
     frame = pd.DataFrame(rows, columns=[f"f{i}" for i in range(width)], index=pd.Index(lines, dtype="int64"), dtype="str")
@@ -231,7 +235,12 @@ def read_table(root: Path, name: str, relative: str) -> RawTable:
         return empty_table(name, file, [Problem.at(file, "binary", "the file holds NUL bytes: it is binary, not a text CSV", line=line)])
     if text is None and not clean:
         return empty_table(name, file, problems)
-    header = read_header(header_text(raw) if clean else text)
+    first = header_text(raw) if clean else text
+    if re.split(r"\r\n|\r|\n", first, maxsplit=1)[0].count('"') % 2:
+        # A header name cannot span lines: a quote left open would swallow the rows into it.
+        problem = Problem.at(file, "csv-syntax", "the header row has a quote left open", line=1, hint=OPEN_QUOTE_HINT)
+        return empty_table(name, file, [problem])
+    header = read_header(first)
     width = len(header)
     if width == 0:
         return empty_table(name, file, [Problem.at(file, "header", "the first line must be the header row", line=1)])
