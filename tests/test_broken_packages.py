@@ -461,63 +461,76 @@ def test_a_pattern_python_warns_about_is_a_problem_not_a_warning(package_dir: Pa
     assert report["problems"][0]["hint"].startswith("Table Schema patterns are XML Schema regular expressions: inside [...] write")
 
 
-@case
-def pattern_that_re2_refuses(root: Path) -> Expect:
-    # found by a review: one `pattern` problem per table with no line, and RE2's error as the value
-    path = root / "schemas/actors.schema.json"
-    edit_json(path, lambda s: field_of(s, "name")["constraints"].update(pattern=".{1,5000}"))
-    line = line_of(path, '".{1,5000}"')
-    return Expect("schema", "schemas/actors.schema.json", line, column="name", message="invalid repetition size", hint="up to 1000")
+def field_edit(
+    schema: str, field: str, change: Callable[[dict], None], needle: str, rule: str = "schema", **expect
+) -> Callable[[Path], Expect]:
+    """A case that changes one field of `schemas/{schema}.schema.json` and expects `rule` at that
+    field, on the line of `needle` in the schema (`expect`: a message or hint fragment)."""
+
+    def mutate(root: Path) -> Expect:
+        file = f"schemas/{schema}.schema.json"
+        edit_json(root / file, lambda s: change(field_of(s, field)))
+        return Expect(rule, file, line_of(root / file, needle), column=field, **expect)
+
+    return mutate
 
 
-@case
-def constraint_the_type_does_not_take(root: Path) -> Expect:
-    # found by a review: Pandera's check raised on the number column, and the exception was reported
-    # as the value of a `pattern` problem with no line, as if the data were wrong
-    path = root / "schemas/statuses.schema.json"
-    edit_json(path, lambda s: field_of(s, "value")["constraints"].update(pattern="^[0-9]+$"))
-    line = line_of(path, '"pattern": "^[0-9]+$"')
-    message = "type number does not take `pattern`"
-    return Expect("schema", "schemas/statuses.schema.json", line, column="value", message=message, hint="minimum")
+def constraints_of(update: dict) -> Callable[[dict], None]:
+    return lambda field: field["constraints"].update(update)
 
 
-@case
-def date_bound_that_is_no_date(root: Path) -> Expect:
-    # found by a review: pandas could not compare the dates with it, and its TypeError was the value
-    path = root / "schemas/sources.schema.json"
-    edit_json(path, lambda s: field_of(s, "published").update(constraints={"minimum": "2025-1-1"}))
-    line = line_of(path, '"minimum": "2025-1-1"')
-    return Expect("schema", "schemas/sources.schema.json", line, column="published", message="`minimum` must be a date (YYYY-MM-DD)")
-
-
-@case
-def date_format_any(root: Path) -> Expect:
-    path = root / "schemas/sources.schema.json"
-    edit_json(path, lambda s: field_of(s, "published").update(format="any"))
-    return Expect("schema", "schemas/sources.schema.json", line_of(path, '"format": "any"'), column="published", hint="%d/%m/%Y")
-
-
-@case
-def decimal_comma_not_read(root: Path) -> Expect:
-    # every cell written with a decimal comma would have been a false type problem
-    path = root / "schemas/statuses.schema.json"
-    edit_json(path, lambda s: field_of(s, "value").update(decimalChar=","))
-    return Expect("schema", "schemas/statuses.schema.json", line_of(path, '"decimalChar"'), column="value", message="not read here")
-
-
-@case
-def pattern_not_text(root: Path) -> Expect:
-    # found by a review: reported by frictionless alone, in datapackage.json, with no line
-    path = root / "schemas/actors.schema.json"
-    edit_json(path, lambda s: field_of(s, "name")["constraints"].update(pattern=123))
-    return Expect("schema", "schemas/actors.schema.json", line_of(path, '"pattern": 123'), column="name", message="must be text")
-
-
-@case
-def date_enum_value_that_is_no_date(root: Path) -> Expect:
-    path = root / "schemas/sources.schema.json"
-    edit_json(path, lambda s: field_of(s, "published").update(constraints={"enum": ["2025-12-15", "15 December"]}))
-    return Expect("enum-type", "schemas/sources.schema.json", line_of(path, '"15 December"'), column="published")
+# Each found by a review unless said otherwise, with what it did before.
+FIELD_CASES = {
+    # one `pattern` problem per table with no line, and RE2's error as the value
+    "pattern_that_re2_refuses": field_edit(
+        "actors", "name", constraints_of({"pattern": ".{1,5000}"}), '".{1,5000}"', message="invalid repetition size", hint="up to 1000"
+    ),
+    # Pandera's check raised on the number column, and the exception was the value of a line-less `pattern` problem
+    "constraint_the_type_does_not_take": field_edit(
+        "statuses",
+        "value",
+        constraints_of({"pattern": "^[0-9]+$"}),
+        '"pattern": "^[0-9]+$"',
+        message="type number does not take `pattern`",
+        hint="minimum",
+    ),
+    # pandas could not compare the dates with it, and its TypeError was the value
+    "date_bound_that_is_no_date": field_edit(
+        "sources", "published", lambda f: f.update(constraints={"minimum": "2025-1-1"}), '"minimum"', message="must be a date (YYYY-MM-DD)"
+    ),
+    # its reader fills in what a cell leaves out from the day it runs
+    "date_format_any": field_edit("sources", "published", lambda f: f.update(format="any"), '"format": "any"', hint="%d/%m/%Y"),
+    # (not a review's) every cell written with a decimal comma would have been a false type problem
+    "decimal_comma_not_read": field_edit(
+        "statuses", "value", lambda f: f.update(decimalChar=","), '"decimalChar"', message="not read here"
+    ),
+    # reported by frictionless alone, in datapackage.json, with no line
+    "pattern_not_text": field_edit("actors", "name", constraints_of({"pattern": 123}), '"pattern": 123', message="must be text"),
+    # an enum of dates never matched the day it names
+    "date_enum_value_that_is_no_date": field_edit(
+        "sources", "published", lambda f: f.update(constraints={"enum": ["2025-12-15", "15 December"]}), '"15 December"', "enum-type"
+    ),
+    # frictionless crashed comparing its cells with it, a line-less frictionless:crash
+    "time_bound_frictionless_cannot_read": field_edit(
+        "meetings", "time", lambda f: f.update(type="time", constraints={"minimum": "9am"}), '"9am"', message="as frictionless reads it"
+    ),
+    # frictionless reads it only with its [wkt] extra, so neither pass checked it
+    "wkt_format_nothing_reads": field_edit("sources", "title", lambda f: f.update(format="wkt"), '"wkt"', message="[wkt] extra"),
+    # a cell of an `any` field is text, never equal to 12345, yet the hint offered it
+    "any_enum_value_that_is_not_text": field_edit(
+        "meetings",
+        "time",
+        lambda f: f.update(type="any", constraints={"enum": ["this weekend", 12345]}),
+        "12345",
+        "enum-type",
+        message="enum value 12345 is not text",
+    ),
+    # (not a review's) Table Schema v2 has it; neither this validator nor frictionless 5.21 checks it
+    "json_schema_constraint": field_edit(
+        "actors", "name", constraints_of({"jsonSchema": {"type": "string"}}), '"jsonSchema"', message="not checked"
+    ),
+}
+CASES.update(FIELD_CASES)
 
 
 @case
@@ -528,40 +541,6 @@ def number_bound_too_large_for_a_float(root: Path) -> Expect:
     path.write_text(text, encoding="utf-8")
     line = line_of(path, '"exclusiveMinimum"')
     return Expect("schema", "schemas/statuses.schema.json", line, column="value", message="must be a finite number")
-
-
-@case
-def time_bound_frictionless_cannot_read(root: Path) -> Expect:
-    # found by a review: frictionless crashed comparing its cells with it, a line-less frictionless:crash
-    path = root / "schemas/meetings.schema.json"
-    edit_json(path, lambda s: field_of(s, "time").update(type="time", constraints={"minimum": "9am"}))
-    line = line_of(path, '"minimum": "9am"')
-    return Expect("schema", "schemas/meetings.schema.json", line, column="time", message="as frictionless reads it")
-
-
-@case
-def wkt_format_nothing_reads(root: Path) -> Expect:
-    # found by a review: frictionless reads it only with its [wkt] extra, so neither pass checked it
-    path = root / "schemas/sources.schema.json"
-    edit_json(path, lambda s: field_of(s, "title").update(format="wkt"))
-    return Expect("schema", "schemas/sources.schema.json", line_of(path, '"format": "wkt"'), column="title", message="[wkt] extra")
-
-
-@case
-def any_enum_value_that_is_not_text(root: Path) -> Expect:
-    # found by a review: a cell of an `any` field is text, and was never equal to 1, yet the hint offered it
-    path = root / "schemas/meetings.schema.json"
-    edit_json(path, lambda s: field_of(s, "time").update(type="any", constraints={"enum": ["this weekend", 1]}))
-    line = line_of(path, '"this weekend"') + 1
-    return Expect("enum-type", "schemas/meetings.schema.json", line, column="time", message="enum value 1 is not text")
-
-
-@case
-def json_schema_constraint(root: Path) -> Expect:
-    # Table Schema v2 has it; neither this validator nor frictionless 5.21 checks it
-    path = root / "schemas/actors.schema.json"
-    edit_json(path, lambda s: field_of(s, "name")["constraints"].update(jsonSchema={"type": "string"}))
-    return Expect("schema", "schemas/actors.schema.json", line_of(path, '"jsonSchema"'), column="name", message="not checked")
 
 
 @case

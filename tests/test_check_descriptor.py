@@ -5,7 +5,7 @@ from __future__ import annotations
 import frictionless.fields
 import pytest
 
-from peacetalks.check_descriptor import FIELD_TYPES, STRING_FORMATS, TYPE_CONSTRAINTS, frictionless_reads, number_bound_problem
+from peacetalks.check_descriptor import COMPRESSED, FIELD_TYPES, STRING_FORMATS, TYPE_CONSTRAINTS, frictionless_reads, number_bound_problem
 
 
 def frictionless_field_classes() -> dict[str, type]:
@@ -21,6 +21,12 @@ def test_each_type_takes_the_constraints_frictionless_reads_for_it():
     # `unique` is checked by frictionless apart from a field's own constraints, for every type.
     taken = {kind: set(c.supported_constraints) | {"unique"} for kind, c in frictionless_field_classes().items()}
     assert taken == TYPE_CONSTRAINTS
+
+
+def test_the_compressions_refused_are_those_frictionless_decompresses():
+    import frictionless.settings
+
+    assert set(frictionless.settings.COMPRESSION_FORMATS) == COMPRESSED
 
 
 def test_the_text_formats_are_frictionless_s_wkt_aside():
@@ -85,25 +91,31 @@ def resource_refusals(tmp_path, name: str = "t.csv", **options) -> list[tuple]:
     return [(p.rule, p.line, p.value) for p in validate_package(tmp_path, frictionless="off").problems if p.file == "datapackage.json"]
 
 
+def line_of_key(root, key: str) -> int:
+    """The line of the last `"key":` in the package's descriptor (the resource's, after the package's own)."""
+    lines = (root / "datapackage.json").read_text(encoding="utf-8").splitlines()
+    return max(number for number, line in enumerate(lines, start=1) if line.strip().startswith(f'"{key}":'))
+
+
 @pytest.mark.parametrize(
-    ("name", "options", "value"),
+    ("name", "options", "key", "value"),
     [
         # found by a review: frictionless reads a file by its extension (a .txt file as text: no rows, no findings)
-        ("t.txt", {}, "t.txt"),
-        ("t.tsv", {}, "t.tsv"),
-        ("t.csv.gz", {"format": "csv"}, "t.csv.gz"),
-        ("t.csv", {"scheme": "https"}, "https"),
-        ("t.csv", {"dialect": {"doubleQuote": 1}}, "1"),  # 1 is not true in JSON, and frictionless refuses it
-        ("t.csv", {"dialect": {"csv": {"delimiter": ";"}}}, ";"),
-        ("t.csv", {"dialect": None}, "null"),
+        ("t.txt", {}, "path", "t.txt"),
+        ("t.tsv", {}, "path", "t.tsv"),
+        ("t.csv.gz", {"format": "csv"}, "path", "t.csv.gz"),
+        ("t.csv", {"scheme": "https"}, "scheme", "https"),
+        ("t.csv", {"dialect": {"doubleQuote": 1}}, "doubleQuote", "1"),  # 1 is not true in JSON, and frictionless refuses it
+        ("t.csv", {"dialect": {"csv": {"delimiter": ";"}}}, "delimiter", ";"),
+        ("t.csv", {"dialect": None}, "dialect", "null"),
         # found by a review: frictionless reads the name as a URL, so `t#1.csv` has no extension (no rows, no findings)
-        ("t#1.csv", {}, "t#1.csv"),
-        ("a;b.csv", {}, "a;b.csv"),
+        ("t#1.csv", {}, "path", "t#1.csv"),
+        ("a;b.csv", {}, "path", "a;b.csv"),
     ],
 )
-def test_a_file_read_otherwise_than_as_plain_csv_is_refused_at_its_line(tmp_path, name, options, value):
+def test_a_file_read_otherwise_than_as_plain_csv_is_refused_at_its_line(tmp_path, name, options, key, value):
     [(rule, line, shown)] = resource_refusals(tmp_path, name, **options)
-    assert (rule, shown) == ("descriptor", value) and line is not None
+    assert (rule, line, shown) == ("descriptor", line_of_key(tmp_path, key), value)
 
 
 @pytest.mark.parametrize(

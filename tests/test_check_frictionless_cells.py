@@ -83,10 +83,9 @@ def test_a_table_checked_in_batches_gets_the_same_problems(tmp_path, monkeypatch
     many = [header] + [row.replace(row.split(",")[0], f"{row.split(',')[0]}{n}", 1) for n in range(40) for row in rows]
     root = table_package(tmp_path, FIELDS, "\n".join(many) + "\n")
     monkeypatch.setattr(peacetalks.read_tables, "BATCH_BYTES", 300)  # a few rows a batch
-    problems = found(root, frictionless="off")
-    # Every copy of a bad row is found, on its own line.
-    assert len(problems) == 40 * len(FOUND)
-    assert sorted((line - 2) % len(rows) + 2 for _, line, _, _ in problems) == sorted(f[1] for f in FOUND * 40)
+    # Every copy of a bad row is found, on its own line, with the rule and column of the original's.
+    problems = [(file, (line - 2) % len(rows) + 2, column, rule) for file, line, column, rule in found(root, frictionless="off")]
+    assert sorted(problems) == sorted(FOUND * 40)
 
 
 @pytest.mark.parametrize("mode", ["auto", "off"])
@@ -214,11 +213,16 @@ def test_an_array_s_item_constraints_are_read_as_frictionless_reads_them(tmp_pat
 def test_a_field_frictionless_cannot_build_a_reader_for_is_a_located_schema_problem(tmp_path, options, said):
     # found by a review: frictionless raised while the tables were checked (an internal error), or
     # with `--frictionless off` the column went unchecked without a word
+    import json
+
     table_package(tmp_path, [{"name": "id", "type": "string"}, {"name": "v", **options}], "id,v\na,x\n")
+    descriptor = tmp_path / "datapackage.json"
+    descriptor.write_text(json.dumps(json.loads(descriptor.read_text(encoding="utf-8")), indent=2), encoding="utf-8")
+    line = next(n for n, text in enumerate(descriptor.read_text(encoding="utf-8").splitlines(), start=1) if '"name": "v"' in text) - 1
     for mode in ("auto", "off"):
         [problem] = [p for p in validate_package(tmp_path, frictionless=mode).problems if not p.rule.startswith("frictionless:")]
-        assert (problem.file, problem.rule, problem.column) == ("datapackage.json", "schema", "v")
-        assert problem.line is not None and "frictionless cannot read this field" in problem.message and said in problem.message
+        assert (problem.file, problem.line, problem.rule, problem.column) == ("datapackage.json", line, "schema", "v")  # the field's `{`
+        assert "frictionless cannot read this field" in problem.message and said in problem.message
 
 
 def test_an_unknown_text_format_is_a_located_schema_problem(tmp_path):

@@ -16,7 +16,7 @@ import json
 import re
 
 from peacetalks.check_cells import rows_where, text_codes
-from peacetalks.check_data import allowed_hint
+from peacetalks.check_data import PANDERA_RULES, allowed_hint
 from peacetalks.check_frictionless import CONSTRAINT_RULES
 from peacetalks.convert_types import kept_as_text, missing_values
 from peacetalks.problems import Problem
@@ -28,14 +28,11 @@ OUR_CONSTRAINTS = {"required", "unique"}
 # What frictionless's readers of these types take from a field, besides its constraints.
 READER_KEYS = ("name", "type", "format", "delimiter", "itemType", "arrayItem")
 
-MESSAGES = {
-    "enum": "not one of the allowed values",
+# The messages of our own checks of the same constraints (`check_data.PANDERA_RULES`), and for
+# a length, which here may count an array's items, one of each side.
+MESSAGES = {key: message for key, (_, message) in PANDERA_RULES.items()} | {
     "minLength": "fewer items or characters than the minimum length",
     "maxLength": "more items or characters than the maximum length",
-    "minimum": "below the minimum",
-    "maximum": "above the maximum",
-    "exclusiveMinimum": "not above the exclusive minimum",
-    "exclusiveMaximum": "not below the exclusive maximum",
 }
 TYPE_HINTS = {
     "time": "write the time as HH:MM:SS",

@@ -118,6 +118,12 @@ def text_only_options(width: int, block_size: int, skip_rows: int = 1, use_threa
     }
 
 
+def runs_on(table) -> bool:
+    """Whether the last record read holds a line break: a quote pyarrow read on to the end of what it
+    was given (a quote left open, or a quoted value cut at a batch's end)."""
+    return bool(table.num_rows) and any("\n" in (column[-1].as_py() or "") for column in table.columns)
+
+
 def read_with_pyarrow(raw: bytes, width: int) -> pd.DataFrame | None:
     """Fast path: None when pyarrow refuses the file or when records span lines."""
     import pyarrow as pa
@@ -130,7 +136,7 @@ def read_with_pyarrow(raw: bytes, width: int) -> pd.DataFrame | None:
     lines = raw.count(b"\n") + (0 if raw.endswith(b"\n") else 1)
     if lines != table.num_rows + 1:
         return None  # a quoted newline: line numbers need the slow path
-    if table.num_rows and any("\n" in (column[-1].as_py() or "") for column in table.columns):
+    if runs_on(table):
         return None  # a quote left open, read by pyarrow to the end of the file: the csv module locates it
     frame = table.to_pandas()
     frame.index = pd.RangeIndex(2, 2 + len(frame))
@@ -208,9 +214,9 @@ def is_utf8(raw: bytes) -> bool:
 
 
 def header_text(raw: bytes) -> str:
-    """The first line, decoded (the whole file when a quoted header spans lines or lines end in CR only)."""
+    """The first line, decoded (the whole file when lines end in CR only)."""
     end = raw.find(b"\n") + 1 or len(raw)
-    if raw[:end].count(b'"') % 2 or b"\r" in raw[: end - 2]:
+    if b"\r" in raw[: end - 2]:
         end = len(raw)
     return raw[:end].decode("utf-8")
 
@@ -366,5 +372,5 @@ def refuse_piece(table, lines: int) -> None:
 
     if table.num_rows != lines:
         raise pa.ArrowInvalid("a record spans lines")
-    if table.num_rows and any("\n" in (column[-1].as_py() or "") for column in table.columns):
+    if runs_on(table):
         raise pa.ArrowInvalid("a quoted value spans a batch boundary")
