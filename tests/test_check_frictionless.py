@@ -3,6 +3,7 @@ process, a fallback when the process fails, and no process left running."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import subprocess
 import sys
@@ -150,20 +151,38 @@ def test_the_child_is_stopped_when_the_schemas_block_it(package_dir, monkeypatch
     assert running_beside_tables == [False]
 
 
-def test_no_child_on_a_large_package_or_without_a_data_pass(package_dir, monkeypatch):
+def test_a_child_only_when_the_data_pass_is_to_run(package_dir, monkeypatch):
+    import peacetalks.validate
+
     started = []
     real_start = check_frictionless.start_data_pass
-    monkeypatch.setattr(check_frictionless, "start_data_pass", lambda package: started.append(package) or real_start(package))
+    tables_checked = []
+    real_check_tables = peacetalks.validate.check_tables
+
+    def noting_start(package):
+        started.append(bool(tables_checked))  # started after our own checks?
+        return real_start(package)
+
+    def noting_check_tables(*args):
+        tables_checked.append(True)
+        return real_check_tables(*args)
+
+    monkeypatch.setattr(check_frictionless, "start_data_pass", noting_start)
+    monkeypatch.setattr(peacetalks.validate, "check_tables", noting_check_tables)
     assert validate_package(package_dir, frictionless="descriptor").problems == []
     assert validate_package(package_dir, frictionless="off").problems == []
     assert started == []
     monkeypatch.setattr(check_frictionless, "FULL_CHECK_MAX_BYTES", 1_000)
-    assert validate_package(package_dir, frictionless="full").problems == []
     assert validate_package(package_dir, frictionless="auto").problems == []
     assert started == []
+    tables_checked.clear()
+    # Asked for on a large package: after our own checks (both cores were theirs), in a child all the same.
+    assert validate_package(package_dir, frictionless="full").problems == []
+    assert started == [True]
     monkeypatch.setattr(check_frictionless, "FULL_CHECK_MAX_BYTES", 20_000_000)
+    tables_checked.clear()
     assert validate_package(package_dir, frictionless="auto").problems == []
-    assert len(started) == 1
+    assert started == [True, False]  # a small package's: beside them, from the start
 
 
 def test_the_child_stops_when_its_parent_is_gone():
@@ -224,3 +243,93 @@ def test_a_declared_delimiter_is_the_one_frictionless_reads_with(tmp_path):
     assert (default.delimiter, default.quotechar, default.doublequote) == (",", '"', True)
     assert declared.delimiter == ";"
     assert csv.excel.delimiter == ","  # the stand-in never changes the standard dialect
+
+
+def test_a_child_past_its_deadline_is_stopped():
+    sleeper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(120)"], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    with pytest.raises(check_frictionless.PassTooLong):
+        check_frictionless.finish_data_pass(sleeper, deadline=time.monotonic() + 0.5)
+    assert sleeper.returncode is not None  # stopped, not left running
+    assert sleeper.stdout.closed and sleeper.stdin.closed
+
+
+def test_the_time_limit_grows_with_the_data(package_dir, monkeypatch):
+    package, _ = read_package(package_dir)
+    size = sum((package_dir / r.path).stat().st_size for r in package.resources)
+    limit = check_frictionless.TIME_LIMIT_SECONDS + check_frictionless.TIME_LIMIT_SECONDS_PER_MB * size / 1_000_000
+    assert check_frictionless.time_limit(package) == pytest.approx(limit)
+    assert check_frictionless.time_limit(package) > check_frictionless.TIME_LIMIT_SECONDS
+
+
+def backtracking_package(root):
+    """A package with a cell on which Python's `re`, which frictionless checks a pattern with,
+    backtracks for hours: (a+)+ against 40 a's and a "!". RE2, which our checks use, does not."""
+    from conftest import one_table_package
+
+    fields = [
+        {"name": "id", "type": "string", "description": "The row."},
+        {"name": "code", "type": "string", "description": "A code.", "constraints": {"pattern": "[A-Z].*|(a+)+"}},
+    ]
+    return one_table_package(root, fields, "id,code\nx,Fine\ny," + "a" * 40 + "!\n")
+
+
+def test_a_cell_that_python_regular_expressions_cannot_get_through_does_not_hang_validate(tmp_path):
+    # The validator stops frictionless's pass at its time limit (3 s here), reports that, and
+    # reports the cell itself from its own check.
+    root = backtracking_package(tmp_path / "p")
+    launch = (
+        "import sys; import peacetalks.check_frictionless as c; c.TIME_LIMIT_SECONDS = 3; "
+        "from peacetalks.cli import main; main(sys.argv[1:], prog_name='peacetalks')"
+    )
+    command = [sys.executable, "-c", launch, "validate", "--format", "json", str(root)]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=120)  # a hang fails here
+    assert result.returncode == 1, result.stderr
+    found = [(p["file"], p["line"], p["column"], p["rule"]) for p in json.loads(result.stdout)["problems"]]
+    assert found == [("datapackage.json", None, None, "frictionless:too-long"), ("t.csv", 3, "code", "pattern")]
+    stopped = json.loads(result.stdout)["problems"][0]
+    assert "did not finish within 3 s" in stopped["message"]
+    assert "(a+)+" in stopped["hint"]
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the system's kill with the parent is Linux's")
+def test_a_child_stuck_in_one_regular_expression_dies_with_the_validator(tmp_path):
+    # Inside one match the child's thread that watches stdin cannot run: killed then, the
+    # validator would leave it spinning for hours.
+    import os
+    import signal
+    from pathlib import Path
+
+    root = backtracking_package(tmp_path / "p")
+    launch = "import sys; from peacetalks.cli import main; main(sys.argv[1:], prog_name='peacetalks')"
+    validator = subprocess.Popen([sys.executable, "-c", launch, "validate", str(root)], stdout=subprocess.DEVNULL)
+
+    def cpu_seconds(pid: int) -> float:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    def alive(pid: int) -> bool:
+        try:
+            return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+        except FileNotFoundError:
+            return False
+
+    children: list[int] = []
+    try:
+        begun = time.monotonic()
+        # Inside the match: its imports and the two rows take under 2 s of CPU here.
+        while not children or cpu_seconds(children[0]) < 4:
+            assert time.monotonic() - begun < 60, "the child never got to the match"
+            time.sleep(0.2)
+            children = [int(pid) for pid in Path(f"/proc/{validator.pid}/task/{validator.pid}/children").read_text().split()]
+        os.kill(validator.pid, signal.SIGKILL)
+        validator.wait()
+        begun = time.monotonic()
+        while alive(children[0]) and time.monotonic() - begun < 10:
+            time.sleep(0.1)
+        assert not alive(children[0])
+    finally:
+        for pid in children:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+        validator.kill()
+        validator.wait()

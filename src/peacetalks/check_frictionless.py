@@ -13,6 +13,7 @@ import copy
 import re
 import subprocess
 import sys
+import time
 from dataclasses import asdict
 
 from peacetalks.problems import Problem
@@ -21,6 +22,12 @@ from peacetalks.read_package import DESCRIPTOR, Package, read_package
 FULL_CHECK_MAX_BYTES = 20_000_000
 # Frictionless stops reporting a table's problems after this many.
 ERROR_LIMIT = 10_000
+# Its pass over the data is stopped after TIME_LIMIT_SECONDS, and TIME_LIMIT_SECONDS_PER_MB more
+# for each megabyte of data: it read about 3.5 MB a second here (an 8.6 MB package in 2.5 s), so
+# the limit is some 20 times what a small package takes. One cell can hold it for hours: it
+# checks a `pattern` with Python's `re`, which backtracks (`(a+)+` on 40 a's and a "!").
+TIME_LIMIT_SECONDS = 30
+TIME_LIMIT_SECONDS_PER_MB = 5
 
 ROW_RULES = {
     "type-error": "type",
@@ -114,13 +121,38 @@ def rule_of(error) -> str:
     return ROW_RULES.get(error.type, f"frictionless:{error.type}")
 
 
-def small_enough(package: Package) -> bool:
-    """Whether frictionless's row-by-row pass over the data is quick enough to run ("auto")."""
+def data_bytes(package: Package) -> int:
     size = 0
     for resource in package.resources:
         with contextlib.suppress(OSError):
             size += (package.root / resource.path).stat().st_size
-    return size <= FULL_CHECK_MAX_BYTES
+    return size
+
+
+def small_enough(package: Package) -> bool:
+    """Whether frictionless's row-by-row pass over the data is quick enough to run ("auto")."""
+    return data_bytes(package) <= FULL_CHECK_MAX_BYTES
+
+
+def time_limit(package: Package) -> float:
+    """Seconds that frictionless's pass over the package's data may take (`TIME_LIMIT_SECONDS`)."""
+    return TIME_LIMIT_SECONDS + TIME_LIMIT_SECONDS_PER_MB * data_bytes(package) / 1_000_000
+
+
+class PassTooLong(Exception):
+    """Frictionless's pass over the data went past its time limit, and was stopped."""
+
+
+def too_long(limit: float) -> Problem:
+    """The problem to report when frictionless's pass is stopped: on a package small enough for it,
+    most likely a cell that Python's regular expressions cannot get through, on which any
+    frictionless user of the package would wait as long."""
+    hint = (
+        "frictionless checks a `pattern` with Python's regular expressions, which can take hours on one cell "
+        "when repeats nest, as in (a+)+ or ([a-z]+[ .]?)+; `frictionless validate` would wait on it too"
+    )
+    message = f"frictionless's pass over the data did not finish within {limit:.0f} s and was stopped; the rest of this report stands"
+    return Problem.at(DESCRIPTOR, "frictionless:too-long", message, hint=hint)
 
 
 def crashed(error: BaseException) -> Problem:
@@ -167,16 +199,30 @@ def interpreter_options() -> list[str]:
     return [*options, "-P", "-X", f"int_max_str_digits={sys.get_int_max_str_digits()}"]
 
 
-def finish_data_pass(process: subprocess.Popen) -> list[Problem] | None:
+def finish_data_pass(process: subprocess.Popen, deadline: float | None = None) -> list[Problem] | None:
     """The findings of `start_data_pass`'s process, once it is done; None when it failed (the
-    caller then runs the pass itself)."""
+    caller then runs the pass itself). Past `deadline` (`time.monotonic()`) it is stopped, and
+    `PassTooLong` raised."""
     import json
+    import threading
 
+    # Read in a thread, to wait with a time limit: `communicate` would close the child's stdin,
+    # which tells it to stop (`STOP_WITH_PARENT`).
+    read: list[bytes] = []
+    reader = threading.Thread(target=lambda: read.append(process.stdout.read()), daemon=True)
     try:
-        output = process.stdout.read()
-        process.wait()
+        reader.start()
+        reader.join(None if deadline is None else max(0.0, deadline - time.monotonic()))
+        over = reader.is_alive()
     finally:
+        if reader.is_alive():  # past the deadline, or stopped while waiting (Ctrl-C)
+            process.kill()
+        process.wait()
+        reader.join()  # the end of its output
         close_pipes(process)
+    if over:
+        raise PassTooLong
+    output = read[0] if read else b""
     if process.returncode != 0:
         return None
     try:
@@ -211,6 +257,8 @@ def stop_with_parent() -> None:
     import os
     import threading
 
+    die_with_parent()
+
     def watch() -> None:
         # os.read, not sys.stdin: a daemon thread inside the buffered reader aborts the
         # interpreter's shutdown ("could not acquire lock for <stdin>").
@@ -219,6 +267,21 @@ def stop_with_parent() -> None:
         os._exit(1)
 
     threading.Thread(target=watch, daemon=True).start()
+
+
+def die_with_parent() -> None:
+    """On Linux, have the system kill this process when its parent dies. The thread watching stdin
+    cannot run while the main thread is inside one regular expression match (it holds the GIL, for
+    hours on `(a+)+`): killed then, the validator would leave its child spinning. Elsewhere, or if
+    the parent died before this call, the watching thread alone stops it."""
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+    import signal
+
+    with contextlib.suppress(OSError, AttributeError):
+        pr_set_pdeathsig = 1  # <linux/prctl.h>
+        ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -66,10 +66,10 @@ def validate_package(path=None, *, frictionless: str = "auto") -> Outcome:
 def run_checks(package: Package, problems: list[Problem], frictionless: str) -> Outcome:
     from concurrent.futures import ThreadPoolExecutor
 
-    from peacetalks.check_frictionless import small_enough, start_data_pass, stop_data_pass
+    from peacetalks.check_frictionless import small_enough
     from peacetalks.check_integrity import check_integrity
 
-    data_pass = None
+    data_pass: DataPass | None = None
     try:
         # Hashing every file (hashlib releases the GIL) runs on the second core from the start: first
         # beside the imports of pandas and Pandera (half a second with the other core idle), then
@@ -83,12 +83,12 @@ def run_checks(package: Package, problems: list[Problem], frictionless: str) -> 
             # On a small one it starts before the schemas are checked (which imports pandas, for
             # the patterns), and is stopped if they turn out too broken for it.
             if frictionless in ("auto", "full") and small and not blocks_frictionless(problems):
-                data_pass = start_data_pass(package)
+                data_pass = DataPass.start(package)
             from peacetalks.check_descriptor import check_descriptor
 
             problems = problems + check_descriptor(package)
-            if blocks_frictionless(problems):
-                stop_data_pass(data_pass)
+            if blocks_frictionless(problems) and data_pass is not None:
+                data_pass.stop()
                 data_pass = None
             full = {"auto": small, "full": True, "descriptor": False, "off": False}[frictionless]
             # The columns only frictionless reads (a time, a uri) go to its cell reader, in our checks
@@ -103,6 +103,10 @@ def run_checks(package: Package, problems: list[Problem], frictionless: str) -> 
         if frictionless != "off" and not blocks_frictionless(problems):
             from peacetalks.check_frictionless_cells import in_reader_words
 
+            if full and data_pass is None and not damaged(problems):
+                # A large package in "full": the pass starts now, in a process of its own all the same,
+                # so that it can be stopped (its time limit, Ctrl-C) even inside a regular expression.
+                data_pass = DataPass.start(package)
             findings, covered = second_opinion(package, problems, files, full, data_pass)
             findings = in_reader_words(findings, usable)
         if read is None and not covered:
@@ -110,7 +114,8 @@ def run_checks(package: Package, problems: list[Problem], frictionless: str) -> 
         problems += new_findings(read or [], problems)
         problems += new_findings(findings, problems)
     finally:
-        stop_data_pass(data_pass)  # findings not wanted after all, or the check was stopped
+        if data_pass is not None:
+            data_pass.stop()  # findings not wanted after all, or the check was stopped
     return Outcome(unique_sorted(without_echoes(problems)), counts)
 
 
@@ -548,27 +553,65 @@ def check_across_tables(package: Package, frames, files, texts: dict | None = No
     return problems
 
 
-def second_opinion(package: Package, problems: list[Problem], files, full: bool, data_pass=None) -> tuple[list[Problem], bool]:
+@dataclass
+class DataPass:
+    """Frictionless's pass over the data, in a process of its own (`check_frictionless.start_data_pass`),
+    and when it is to be stopped (`check_frictionless.time_limit`)."""
+
+    process: object
+    limit: float
+    deadline: float
+
+    @classmethod
+    def start(cls, package: Package) -> DataPass | None:
+        from peacetalks.check_frictionless import start_data_pass, time_limit
+
+        limit = time_limit(package)
+        process = start_data_pass(package)
+        return None if process is None else cls(process, limit, time.monotonic() + limit)
+
+    def findings(self) -> list[Problem] | None:
+        """Its findings (None: it failed, and the caller runs the pass itself); `PassTooLong` past its deadline."""
+        from peacetalks.check_frictionless import finish_data_pass
+
+        return finish_data_pass(self.process, self.deadline)
+
+    def stop(self) -> None:
+        from peacetalks.check_frictionless import stop_data_pass
+
+        stop_data_pass(self.process)
+
+
+def damaged(problems: list[Problem]) -> bool:
+    """Our reader already located damage in a file; frictionless's row reader can take minutes on the
+    same file (one row with 47,000 stray commas took 7.5 minutes) and would only repeat it."""
+    return any(p.rule in STRUCTURAL_RULES for p in problems)
+
+
+def second_opinion(package: Package, problems: list[Problem], files, full: bool, data_pass: DataPass | None = None) -> tuple:
     """Frictionless's findings, and whether its pass over the data read every cell (none of its
     findings says it could not read a table or the descriptor, and no table reached its limit of
     findings): the columns only frictionless reads are then checked. `full`: on the data too, not
-    only the descriptor; `data_pass`: the process already running that pass
-    (`check_frictionless.start_data_pass`), or None."""
+    only the descriptor; `data_pass`: the process running that pass, or None."""
     from collections import Counter
 
-    from peacetalks.check_frictionless import ERROR_LIMIT, check_with_frictionless, crashed, finish_data_pass
+    from peacetalks.check_frictionless import ERROR_LIMIT, PassTooLong, check_with_frictionless, crashed, too_long
 
-    if any(p.rule in STRUCTURAL_RULES for p in problems):
-        # Our reader already located the damage; frictionless's row reader can take minutes on the
-        # same file (one row with 47,000 stray commas took 7.5 minutes) and would only repeat it.
-        # (The caller stops the process.)
-        full = False
-    findings = finish_data_pass(data_pass) if full and data_pass is not None else None
+    if damaged(problems):
+        full = False  # (the caller stops the process)
+    findings, cut_short = None, []
+    if full and data_pass is not None:
+        try:
+            findings = data_pass.findings()
+        except PassTooLong:
+            # Its findings on the descriptor alone, then, and the columns only it reads go to its reader.
+            cut_short, full = [too_long(data_pass.limit)], False
     if findings is None:
         try:
             findings = check_with_frictionless(package, files, full=full)
         except Exception as error:  # frictionless is a second opinion: its crash must not hide ours
             findings = [crashed(error)]
+    findings += cut_short
     # A finding with no line (a file it could not decode, a descriptor or table it could not read, a
     # crash), or a header it read otherwise than we do (a declared format or encoding): some of its
     # cells were not read, or not read as ours were.
