@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import signal
 import subprocess
 import sys
 import time
@@ -32,22 +33,25 @@ def test_the_child_process_finds_what_frictionless_finds_in_this_one(package_dir
     rehash(package_dir)
     package, _ = read_package(package_dir)
     here = check_frictionless.check_with_frictionless(package, {r.name: r.path for r in package.resources}, full=True)
-    process = check_frictionless.start_data_pass(package)
-    assert process is not None
-    there = check_frictionless.finish_data_pass(process)
+    data_pass = check_frictionless.start_data_pass(package)
+    assert data_pass is not None
+    there = data_pass.findings()
     assert there == here
     line = line_of(statuses, ",90%,percent,")
     assert ("data/statuses.csv", line, "value", "type") in {(p.file, p.line, p.column, p.rule) for p in there}
 
 
 def test_a_failed_child_gives_no_findings(tmp_path):
-    failed = subprocess.Popen([sys.executable, "-c", "raise SystemExit(3)"], stdout=subprocess.PIPE)
-    assert check_frictionless.finish_data_pass(failed) is None
+    assert check_frictionless.DataPass(failing_child()).findings() is None
     garbled = subprocess.Popen([sys.executable, "-c", "print('not json')"], stdout=subprocess.PIPE)
-    assert check_frictionless.finish_data_pass(garbled) is None
+    assert check_frictionless.DataPass(garbled).findings() is None
     # The package is gone by the time the child reads it: it exits 1.
     gone = Package(root=tmp_path, descriptor={}, path=tmp_path / "datapackage.json")
-    assert check_frictionless.finish_data_pass(check_frictionless.start_data_pass(gone)) is None
+    assert check_frictionless.start_data_pass(gone).findings() is None
+
+
+def failing_child() -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-c", "raise SystemExit(3)"], stdout=subprocess.PIPE)
 
 
 def test_validate_runs_the_pass_itself_when_the_child_fails(package_dir, monkeypatch):
@@ -57,19 +61,19 @@ def test_validate_runs_the_pass_itself_when_the_child_fails(package_dir, monkeyp
     monkeypatch.setattr(
         check_frictionless,
         "start_data_pass",
-        lambda package: subprocess.Popen([sys.executable, "-c", "raise SystemExit(3)"], stdout=subprocess.PIPE),
+        lambda package: check_frictionless.DataPass(failing_child()),
     )
     asked = []
     real_check = check_frictionless.check_with_frictionless
 
-    def check_here(package, files, full=None):
-        asked.append(full)
-        return real_check(package, files, full=full)
+    def check_here(package, files, full=None, patterns=True):
+        asked.append((full, patterns))
+        return real_check(package, files, full=full, patterns=patterns)
 
     monkeypatch.setattr(check_frictionless, "check_with_frictionless", check_here)
     without_child = [(p.file, p.line, p.rule) for p in validate_package(package_dir, frictionless="full").problems]
     assert with_child == without_child == expected
-    assert asked == [True]  # the data too, not only the descriptor
+    assert asked == [(True, False)]  # the data too, not only the descriptor; no patterns in this process
 
 
 def test_the_child_imports_what_the_validator_imports_not_the_checked_folder(package_dir, tmp_path):
@@ -98,7 +102,7 @@ def test_a_crash_of_the_child_alone_is_not_reported(package_dir, tmp_path, monke
     (fake / "__init__.py").write_text("raise RuntimeError('only in the child')\n")
     monkeypatch.syspath_prepend(str(fake.parent))
     package, _ = read_package(package_dir)
-    assert check_frictionless.finish_data_pass(check_frictionless.start_data_pass(package)) is None
+    assert check_frictionless.start_data_pass(package).findings() is None
     assert [(p.file, p.line, p.rule) for p in validate_package(package_dir, frictionless="full").problems] == expected
 
 
@@ -111,7 +115,7 @@ def test_the_child_is_stopped_when_our_reader_finds_damage(package_dir, monkeypa
 
     def slow_child(package):
         started.append(subprocess.Popen([sys.executable, "-c", "import time; time.sleep(120)"], stdout=subprocess.PIPE))
-        return started[-1]
+        return check_frictionless.DataPass(started[-1])
 
     monkeypatch.setattr(check_frictionless, "start_data_pass", slow_child)
     begun = time.monotonic()
@@ -131,7 +135,7 @@ def test_the_child_is_stopped_when_the_schemas_block_it(package_dir, monkeypatch
 
     def slow_child(package):
         started.append(subprocess.Popen([sys.executable, "-c", "import time; time.sleep(120)"], stdout=subprocess.PIPE))
-        return started[-1]
+        return check_frictionless.DataPass(started[-1])
 
     import peacetalks.validate
 
@@ -189,9 +193,9 @@ def test_the_child_stops_when_its_parent_is_gone():
     # Closing its stdin is what the system does when the validator dies, even by `kill -9`.
     package, _ = read_package(ROOT)
     child = check_frictionless.start_data_pass(package)
-    child.stdin.close()
-    assert check_frictionless.finish_data_pass(child) is None  # no findings: frictionless's pass takes longer than that
-    assert child.returncode == 1
+    child.process.stdin.close()
+    assert child.findings() is None  # no findings: frictionless's pass takes longer than that
+    assert child.process.returncode == 1
 
 
 @pytest.mark.parametrize("executable", [None, ""])
@@ -211,7 +215,7 @@ def test_a_path_entry_that_is_not_text_does_not_stop_the_child(monkeypatch):
 
     monkeypatch.setattr(sys, "path", [*sys.path, Path("/nonexistent")])
     package, _ = read_package(ROOT)
-    assert check_frictionless.finish_data_pass(check_frictionless.start_data_pass(package)) == []
+    assert check_frictionless.start_data_pass(package).findings() == []
 
 
 def test_frictionless_reads_the_declared_dialect_without_guessing_it(package_dir, monkeypatch):
@@ -248,9 +252,44 @@ def test_a_declared_delimiter_is_the_one_frictionless_reads_with(tmp_path):
 def test_a_child_past_its_deadline_is_stopped():
     sleeper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(120)"], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
     with pytest.raises(check_frictionless.PassTooLong):
-        check_frictionless.finish_data_pass(sleeper, deadline=time.monotonic() + 0.5)
+        check_frictionless.DataPass(sleeper, limit=0.5).findings()
     assert sleeper.returncode is not None  # stopped, not left running
     assert sleeper.stdout.closed and sleeper.stdin.closed
+
+
+@pytest.mark.parametrize("padding", [0, 200_000])
+def test_a_child_that_finished_before_its_findings_are_asked_for_is_not_past_its_deadline(padding):
+    # Our own checks can outlast the limit; a pass that finished meanwhile, its output (over a pipe's
+    # 64 KB, too) read as it came, gives its findings.
+    finished = subprocess.Popen([sys.executable, "-c", f"print(' ' * {padding} + '[]')"], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    data_pass = check_frictionless.DataPass(finished, limit=0.5)
+    begun = time.monotonic()
+    while finished.poll() is None:
+        assert time.monotonic() - begun < 60
+        time.sleep(0.05)
+    time.sleep(0.6)  # past the deadline
+    assert data_pass.findings() == []
+
+
+@pytest.mark.skipif(not hasattr(signal, "setitimer"), reason="no interval timer here")
+def test_a_child_is_stopped_when_waiting_for_it_is_interrupted():
+    # Ctrl-C sent to the validator alone (the child is not in the terminal's group, or a program
+    # stops it). Python 3.11 then takes the reading thread for done: the child must be asked.
+    sleeper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    data_pass = check_frictionless.DataPass(sleeper)
+
+    def interrupt(*_):
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGALRM, interrupt)
+    signal.setitimer(signal.ITIMER_REAL, 0.5)
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            data_pass.findings()
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+    assert sleeper.returncode == -signal.SIGKILL  # stopped, not waited for
 
 
 def test_the_time_limit_grows_with_the_data(package_dir, monkeypatch):
@@ -333,3 +372,18 @@ def test_a_child_stuck_in_one_regular_expression_dies_with_the_validator(tmp_pat
                 os.kill(pid, signal.SIGKILL)
         validator.kill()
         validator.wait()
+
+
+def test_a_pass_in_the_validator_s_own_process_does_not_hang_on_such_a_cell(tmp_path):
+    # No child (a frozen interpreter, or one that cannot start): frictionless's pass runs here, where
+    # nothing could stop a match, so without the patterns; ours (RE2) report the cell.
+    root = backtracking_package(tmp_path / "p")
+    launch = (
+        "import sys; import peacetalks.check_frictionless as c; c.start_data_pass = lambda package: None; "
+        "from peacetalks.cli import main; main(sys.argv[1:], prog_name='peacetalks')"
+    )
+    for mode in ("auto", "full"):
+        command = [sys.executable, "-c", launch, "validate", "--format", "json", "--frictionless", mode, str(root)]
+        result = subprocess.run(command, capture_output=True, text=True, timeout=120)  # a hang fails here
+        found = [(p["file"], p["line"], p["column"], p["rule"]) for p in json.loads(result.stdout)["problems"]]
+        assert found == [("t.csv", 3, "code", "pattern")]

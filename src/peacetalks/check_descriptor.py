@@ -331,12 +331,9 @@ def check_field(where: Located, field: dict, resource: Resource, at: tuple) -> l
     def constraint_problem(key: str, message: str, hint: str | None = None) -> Problem:
         return where.problem("schema", f"{context}: {message}", (*at, "constraints", key), column=name, value=constraints[key], hint=hint)
 
-    if "pattern" in constraints and not isinstance(constraints["pattern"], str):
-        problems.append(constraint_problem("pattern", "`pattern` must be text"))
-    elif "pattern" in constraints:
-        refused = pattern_problem(constraints["pattern"])
-        if refused is not None:
-            problems.append(constraint_problem("pattern", *refused))
+    if "pattern" in constraints:
+        problems += refused_pattern(where, constraints["pattern"], (*at, "constraints", "pattern"), context, name)
+    problems += item_pattern_problems(where, field, kind, context, at, name)
     lengths = []
     for key in ("minLength", "maxLength"):
         if key not in constraints:
@@ -537,6 +534,29 @@ def frictionless_reads(field: dict, value) -> bool:
 def readable_as(field: dict, value) -> bool:
     """Whether a value the schema gives for a date or datetime field reads as its cells do."""
     return read_schema_value(value, field) is not None
+
+
+def refused_pattern(where: Located, pattern, path: tuple, context: str, name: str) -> list[Problem]:
+    """A `pattern` the checks cannot use (`read_patterns.pattern_problem`), at its line."""
+    refused = ("`pattern` must be text", None) if not isinstance(pattern, str) else pattern_problem(pattern)
+    if refused is None:
+        return []
+    message, hint = refused
+    return [where.problem("schema", f"{context}: {message}", path, column=name, value=pattern, hint=hint)]
+
+
+def item_pattern_problems(where: Located, field: dict, kind, context: str, at: tuple, name: str) -> list[Problem]:
+    """The `pattern` of an array's text items is matched by our checks, on RE2, not by frictionless's
+    reader (`check_frictionless_cells.item_pattern`): it must be one they can use. (A pattern on items
+    of another type, or not text, frictionless's reader refuses: `unreadable_by_frictionless`.)"""
+    if kind != "array":
+        return []
+    from peacetalks.check_frictionless_cells import item_pattern
+
+    pattern = item_pattern(field)
+    if pattern is None:
+        return []
+    return refused_pattern(where, pattern, (*at, "arrayItem", "constraints", "pattern"), f"the items of {context}", name)
 
 
 def inapplicable_constraints(where: Located, constraints: dict, kind, context: str, at: tuple, name: str) -> list[Problem]:

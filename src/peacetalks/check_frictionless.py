@@ -60,18 +60,32 @@ CONSTRAINT_RULES = {
 }
 
 
-def frictionless_descriptor(package: Package) -> dict:
+def frictionless_descriptor(package: Package, patterns: bool = True) -> dict:
     """The descriptor with the schemas we already read inlined and unsafe resources left out,
-    so that frictionless reads exactly the files our own checks read."""
+    so that frictionless reads exactly the files our own checks read. `patterns=False` leaves
+    out every `pattern` (`without_patterns`)."""
     descriptor = copy.deepcopy(package.descriptor)
     safe = {r.name: r for r in package.resources}
     resources = []
     for item in descriptor.get("resources", []):
         if isinstance(item, dict) and isinstance(item.get("name"), str) and item["name"] in safe:
-            item["schema"] = copy.deepcopy(safe[item["name"]].schema)
+            schema = copy.deepcopy(safe[item["name"]].schema)
+            item["schema"] = schema if patterns else without_patterns(schema)
             resources.append(item)
     descriptor["resources"] = resources
     return descriptor
+
+
+def without_patterns(schema: dict) -> dict:
+    """The schema without its fields' and array items' patterns: frictionless matches them with
+    Python's `re`, which one cell can hold for hours (`(a+)+`), and in the validator's own process
+    nothing can stop it inside a match. Our checks match every pattern with RE2 instead, an
+    array's items' included (`check_frictionless_cells`)."""
+    for field in schema.get("fields", []) if isinstance(schema.get("fields"), list) else []:
+        for holder in (field, field.get("arrayItem") if isinstance(field, dict) else None):
+            if isinstance(holder, dict) and isinstance(holder.get("constraints"), dict):
+                holder["constraints"].pop("pattern", None)
+    return schema
 
 
 class RowLines:
@@ -168,11 +182,11 @@ CHILD = (
 )
 
 
-def start_data_pass(package: Package) -> subprocess.Popen | None:
+def start_data_pass(package: Package) -> DataPass | None:
     """`check_with_frictionless(full=True)` in a child process, started before our own checks so
     that it runs on the other core meanwhile: on the real package, `validate` took 1.54-1.78 s
     with the pass in the validator's own process, and 1.07-1.33 s (about as long as without it)
-    with the pass beside. None when no child can start; `finish_data_pass` gives the findings.
+    with the pass beside. None when no child can start; `DataPass.findings` gives the findings.
     The child's stdin stays open until they are read (`STOP_WITH_PARENT`)."""
     import json
 
@@ -180,7 +194,7 @@ def start_data_pass(package: Package) -> subprocess.Popen | None:
         return None  # an embedded or frozen interpreter: `sys.executable` may not be a Python
     path = [entry for entry in sys.path if isinstance(entry, str)]  # what the import system reads
     try:
-        return subprocess.Popen(
+        process = subprocess.Popen(
             [sys.executable, *interpreter_options(), "-c", CHILD, json.dumps(path), str(package.path), STOP_WITH_PARENT],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
@@ -188,6 +202,57 @@ def start_data_pass(package: Package) -> subprocess.Popen | None:
         )
     except (OSError, ValueError):
         return None
+    return DataPass(process, time_limit(package))
+
+
+class DataPass:
+    """Frictionless's pass over the data in a process of its own (`start_data_pass`). Its output
+    is read as it comes, in a thread: a pass that has finished must not sit blocked on a full pipe
+    until our checks end, taken then for one still at work. Stopped `limit` seconds after it
+    started (None: never)."""
+
+    def __init__(self, process: subprocess.Popen, limit: float | None = None):
+        import threading
+
+        self.process = process
+        self.limit = limit
+        self.deadline = None if limit is None else time.monotonic() + limit
+        self.output: list[bytes] = []
+        self.reader = threading.Thread(target=lambda: self.output.append(process.stdout.read()), daemon=True)
+        self.reader.start()
+
+    def findings(self) -> list[Problem] | None:
+        """Its findings, once it is done; None when it failed (the caller then runs the pass itself).
+        Past its deadline it is stopped, and `PassTooLong` raised."""
+        import json
+
+        try:
+            self.reader.join(None if self.deadline is None else max(0.0, self.deadline - time.monotonic()))
+        except BaseException:
+            # Stopped while waiting (Ctrl-C). Python 3.11 may then take the reader for done: `stop` asks the process.
+            self.stop()
+            raise
+        # Past the deadline, and still at work (not a pass that has just finished writing).
+        over = self.reader.is_alive() and self.process.poll() is None
+        self.stop()
+        if over:
+            raise PassTooLong
+        if self.process.returncode != 0:
+            return None
+        try:
+            return [Problem(**item) for item in json.loads(self.output[0] if self.output else b"")]
+        except (ValueError, TypeError):
+            return None
+
+    def stop(self) -> None:
+        """Stop the child if it is still at work (its findings are not wanted after all: our own
+        reader found damage that frictionless's could take minutes over, or the check was stopped),
+        and close its pipes."""
+        if self.process.poll() is None:
+            self.process.kill()
+        self.process.wait()
+        self.reader.join()  # the end of its output, now that it has ended
+        close_pipes(self.process)
 
 
 def interpreter_options() -> list[str]:
@@ -197,49 +262,6 @@ def interpreter_options() -> list[str]:
     starts a like child; it is private, hence the fallback to none."""
     options = getattr(subprocess, "_args_from_interpreter_flags", list)()
     return [*options, "-P", "-X", f"int_max_str_digits={sys.get_int_max_str_digits()}"]
-
-
-def finish_data_pass(process: subprocess.Popen, deadline: float | None = None) -> list[Problem] | None:
-    """The findings of `start_data_pass`'s process, once it is done; None when it failed (the
-    caller then runs the pass itself). Past `deadline` (`time.monotonic()`) it is stopped, and
-    `PassTooLong` raised."""
-    import json
-    import threading
-
-    # Read in a thread, to wait with a time limit: `communicate` would close the child's stdin,
-    # which tells it to stop (`STOP_WITH_PARENT`).
-    read: list[bytes] = []
-    reader = threading.Thread(target=lambda: read.append(process.stdout.read()), daemon=True)
-    try:
-        reader.start()
-        reader.join(None if deadline is None else max(0.0, deadline - time.monotonic()))
-        over = reader.is_alive()
-    finally:
-        if reader.is_alive():  # past the deadline, or stopped while waiting (Ctrl-C)
-            process.kill()
-        process.wait()
-        reader.join()  # the end of its output
-        close_pipes(process)
-    if over:
-        raise PassTooLong
-    output = read[0] if read else b""
-    if process.returncode != 0:
-        return None
-    try:
-        return [Problem(**item) for item in json.loads(output)]
-    except (ValueError, TypeError):
-        return None
-
-
-def stop_data_pass(process: subprocess.Popen | None) -> None:
-    """Stop the child when its findings are no longer wanted (our own reader found damage that
-    frictionless's could take minutes over) or the check was stopped (Ctrl-C)."""
-    if process is None:
-        return
-    if process.poll() is None:
-        process.kill()
-        process.wait()
-    close_pipes(process)
 
 
 def close_pipes(process: subprocess.Popen) -> None:
@@ -329,16 +351,17 @@ def declared_dialect():
         csv.Sniffer.sniff = guess
 
 
-def check_with_frictionless(package: Package, files: dict[str, str], full: bool | None = None) -> list[Problem]:
-    """`full`: None decides by size; False checks the descriptor only."""
+def check_with_frictionless(package: Package, files: dict[str, str], full: bool | None = None, patterns: bool = True) -> list[Problem]:
+    """`full`: None decides by size; False checks the descriptor only. `patterns=False`: without
+    the patterns (`without_patterns`), for a pass in the validator's own process."""
     with declared_dialect():
-        return frictionless_findings(package, files, full)
+        return frictionless_findings(package, files, full, patterns)
 
 
-def frictionless_findings(package: Package, files: dict[str, str], full: bool | None) -> list[Problem]:
+def frictionless_findings(package: Package, files: dict[str, str], full: bool | None, patterns: bool = True) -> list[Problem]:
     import frictionless
 
-    descriptor = frictionless_descriptor(package)
+    descriptor = frictionless_descriptor(package, patterns)
     if not descriptor["resources"]:
         return []
     report = frictionless.Package.validate_descriptor(descriptor)

@@ -23,6 +23,8 @@ from peacetalks.problems import Problem
 from peacetalks.read_package import Resource
 from peacetalks.read_tables import RawTable
 
+# How frictionless's reader begins a note about an array's items.
+ITEM_NOTE = "array item "
 # Checked by our own rules, for every type.
 OUR_CONSTRAINTS = {"required", "unique"}
 # What frictionless's readers of these types take from a field, besides its constraints.
@@ -59,12 +61,48 @@ def reader_descriptor(field: dict, schema: dict) -> dict | None:
     constraints = field.get("constraints") if isinstance(field.get("constraints"), dict) else {}
     given = {key: field[key] for key in READER_KEYS if key in field}
     given["missingValues"] = missing_values(schema, field)
+    if item_pattern(field) is not None:  # matched by us, on RE2 (`items_off_pattern`)
+        given["arrayItem"] = {**field["arrayItem"], "constraints": dict(field["arrayItem"]["constraints"])}
+        del given["arrayItem"]["constraints"]["pattern"]
     if kind == "string":
         return given if isinstance(field.get("format"), str) and field["format"] != "default" else None
     if kept_as_text(kind) and (kind != "any" or "enum" in constraints):
         kept = {key: value for key, value in constraints.items() if key not in OUR_CONSTRAINTS}
         return {**given, **({"constraints": kept} if kept else {})}
     return None
+
+
+def item_pattern(field: dict) -> str | None:
+    """The `pattern` of an array's text items. Frictionless's reader would match it with Python's
+    `re`, which one item can hold for hours (`(a+)+`), in this process where nothing can stop it: it
+    is matched here instead, as every other pattern is, on RE2 (`items_off_pattern`)."""
+    item = field.get("arrayItem")
+    if field.get("type") != "array" or not isinstance(item, dict) or item.get("type") != "string":
+        return None
+    constraints = item.get("constraints")
+    pattern = constraints.get("pattern") if isinstance(constraints, dict) else None
+    return pattern if isinstance(pattern, str) else None
+
+
+def items_off_pattern(cells: dict[str, list], pattern: str) -> set[str]:
+    """The values (as written) among `cells` (as read) with a text item that `pattern` does not
+    match, matched as the checks match a column (`read_patterns.anchored`, the columns' text dtype,
+    so pandas' engine)."""
+    import pandas as pd
+
+    from peacetalks.convert_types import text_column
+    from peacetalks.read_patterns import anchored
+
+    owners, items = [], []
+    for value, cell in cells.items():
+        for item in cell if isinstance(cell, list) else []:
+            if isinstance(item, str):  # not an item read as missing, or not read at all (its type note)
+                owners.append(value)
+                items.append(item)
+    if not items:
+        return set()
+    matched = text_column(pd.Series(items, dtype="str"), []).str.match(anchored(pattern)).to_numpy(dtype=bool)
+    return {owner for owner, good in zip(owners, matched, strict=True) if not good}
 
 
 def fields_read_by_frictionless(resource: Resource) -> list[dict]:
@@ -108,7 +146,16 @@ def check_frictionless_cells(table: RawTable, resource: Resource) -> list[Proble
         reader, _ = frictionless_reader(descriptor)
         if reader is None:
             continue  # the schema check reports it (`check_descriptor.check_field`), and stops the table's checks
-        notes = {value: read(reader, value) for value in present}
+        notes, read_as = {}, {}
+        for value in present:
+            read_as[value], notes[value] = read(reader, value)
+        pattern = item_pattern(resource.field(name) or {})
+        if pattern is not None:
+            # As frictionless's reader notes it, and only where it would: items are read only in
+            # an array with no note of its own (its items' notes say "array item").
+            items_read = {v: read_as[v] for v in present if all(n.startswith(ITEM_NOTE) for n in notes[v].values())}
+            for value in items_off_pattern(items_read, pattern):
+                notes[value] = {**notes[value], "pattern": f'{ITEM_NOTE}constraint "pattern" is "{pattern}"'}
         bad = values.isin([value for value, found in notes.items() if found])
         for line, value in rows_where(cells, codes, bad).items():
             for note, detail in notes[value].items():
@@ -116,14 +163,14 @@ def check_frictionless_cells(table: RawTable, resource: Resource) -> list[Proble
     return problems
 
 
-def read(reader, value: str) -> dict:
-    """The notes frictionless's cell reader makes on a value (none: the value is good)."""
+def read(reader, value: str) -> tuple[object, dict]:
+    """The value as frictionless's cell reader reads it, and the notes it makes (none: the value is good)."""
     try:
-        _, notes = reader(value)
+        cell, notes = reader(value)
     except Exception as error:  # a bound its reader cannot compare with the value: no traceback
-        return {"compare": f"frictionless could not compare it with the field's bounds ({type(error).__name__}: {error})"}
+        return None, {"compare": f"frictionless could not compare it with the field's bounds ({type(error).__name__}: {error})"}
     # Ours (`required`, `unique`) are not given to the reader: a note of theirs is about an array's items.
-    return notes or {}
+    return cell, notes or {}
 
 
 def note_problem(file: str, schema_file: str, descriptor: dict, note: str, detail: str, line: int, value: str) -> Problem:
@@ -132,6 +179,9 @@ def note_problem(file: str, schema_file: str, descriptor: dict, note: str, detai
     column = descriptor["name"]
     if note == "compare":
         return Problem.at(file, "range", detail, line=line, column=column, value=value)
+    if note == "type" and detail.startswith(ITEM_NOTE):
+        message = "an item is not of the items' type"
+        return Problem.at(file, "type", message, line=line, column=column, value=value, hint=f"frictionless: {detail}")
     if note == "type":
         shown = form if kind == "string" else kind
         hint = TYPE_HINTS.get(shown, f"frictionless: {detail}")
@@ -174,7 +224,9 @@ def in_reader_words(findings: list[Problem], resources: list[Resource]) -> list[
 
 def note_of(rule: str, detail: str) -> str | None:
     """The note of frictionless's cell reader behind one of its findings ('type is "time/default"',
-    'constraint "minimum" is "09:00:00"'), or None for any other finding."""
+    'constraint "minimum" is "09:00:00"', either about an array's items: 'array item type is ...'),
+    or None for any other finding."""
+    detail = detail.removeprefix(ITEM_NOTE)
     if rule == "type" and detail.startswith("type is "):
         return "type"
     match = re.match(r'constraint "(\w+)" is ', detail)

@@ -66,10 +66,10 @@ def validate_package(path=None, *, frictionless: str = "auto") -> Outcome:
 def run_checks(package: Package, problems: list[Problem], frictionless: str) -> Outcome:
     from concurrent.futures import ThreadPoolExecutor
 
-    from peacetalks.check_frictionless import small_enough
+    from peacetalks.check_frictionless import small_enough, start_data_pass
     from peacetalks.check_integrity import check_integrity
 
-    data_pass: DataPass | None = None
+    data_pass = None
     try:
         # Hashing every file (hashlib releases the GIL) runs on the second core from the start: first
         # beside the imports of pandas and Pandera (half a second with the other core idle), then
@@ -83,7 +83,7 @@ def run_checks(package: Package, problems: list[Problem], frictionless: str) -> 
             # On a small one it starts before the schemas are checked (which imports pandas, for
             # the patterns), and is stopped if they turn out too broken for it.
             if frictionless in ("auto", "full") and small and not blocks_frictionless(problems):
-                data_pass = DataPass.start(package)
+                data_pass = start_data_pass(package)
             from peacetalks.check_descriptor import check_descriptor
 
             problems = problems + check_descriptor(package)
@@ -106,7 +106,7 @@ def run_checks(package: Package, problems: list[Problem], frictionless: str) -> 
             if full and data_pass is None and not damaged(problems):
                 # A large package in "full": the pass starts now, in a process of its own all the same,
                 # so that it can be stopped (its time limit, Ctrl-C) even inside a regular expression.
-                data_pass = DataPass.start(package)
+                data_pass = start_data_pass(package)
             findings, covered = second_opinion(package, problems, files, full, data_pass)
             findings = in_reader_words(findings, usable)
         if read is None and not covered:
@@ -553,46 +553,18 @@ def check_across_tables(package: Package, frames, files, texts: dict | None = No
     return problems
 
 
-@dataclass
-class DataPass:
-    """Frictionless's pass over the data, in a process of its own (`check_frictionless.start_data_pass`),
-    and when it is to be stopped (`check_frictionless.time_limit`)."""
-
-    process: object
-    limit: float
-    deadline: float
-
-    @classmethod
-    def start(cls, package: Package) -> DataPass | None:
-        from peacetalks.check_frictionless import start_data_pass, time_limit
-
-        limit = time_limit(package)
-        process = start_data_pass(package)
-        return None if process is None else cls(process, limit, time.monotonic() + limit)
-
-    def findings(self) -> list[Problem] | None:
-        """Its findings (None: it failed, and the caller runs the pass itself); `PassTooLong` past its deadline."""
-        from peacetalks.check_frictionless import finish_data_pass
-
-        return finish_data_pass(self.process, self.deadline)
-
-    def stop(self) -> None:
-        from peacetalks.check_frictionless import stop_data_pass
-
-        stop_data_pass(self.process)
-
-
 def damaged(problems: list[Problem]) -> bool:
     """Our reader already located damage in a file; frictionless's row reader can take minutes on the
     same file (one row with 47,000 stray commas took 7.5 minutes) and would only repeat it."""
     return any(p.rule in STRUCTURAL_RULES for p in problems)
 
 
-def second_opinion(package: Package, problems: list[Problem], files, full: bool, data_pass: DataPass | None = None) -> tuple:
+def second_opinion(package: Package, problems: list[Problem], files, full: bool, data_pass=None) -> tuple[list[Problem], bool]:
     """Frictionless's findings, and whether its pass over the data read every cell (none of its
     findings says it could not read a table or the descriptor, and no table reached its limit of
-    findings): the columns only frictionless reads are then checked. `full`: on the data too, not
-    only the descriptor; `data_pass`: the process running that pass, or None."""
+    findings, and it ran in a process of its own, with the patterns): the columns only frictionless
+    reads are then checked. `full`: on the data too, not only the descriptor; `data_pass`: the
+    process running that pass, or None."""
     from collections import Counter
 
     from peacetalks.check_frictionless import ERROR_LIMIT, PassTooLong, check_with_frictionless, crashed, too_long
@@ -606,9 +578,11 @@ def second_opinion(package: Package, problems: list[Problem], files, full: bool,
         except PassTooLong:
             # Its findings on the descriptor alone, then, and the columns only it reads go to its reader.
             cut_short, full = [too_long(data_pass.limit)], False
-    if findings is None:
+    here = findings is None
+    if here:
         try:
-            findings = check_with_frictionless(package, files, full=full)
+            # No patterns in this process (`without_patterns`): nothing here could stop a match.
+            findings = check_with_frictionless(package, files, full=full, patterns=False)
         except Exception as error:  # frictionless is a second opinion: its crash must not hide ours
             findings = [crashed(error)]
     findings += cut_short
@@ -616,7 +590,8 @@ def second_opinion(package: Package, problems: list[Problem], files, full: bool,
     # crash), or a header it read otherwise than we do (a declared format or encoding): some of its
     # cells were not read, or not read as ours were.
     stopped = any((p.line is None and p.rule not in {"hash", "bytes"}) or p.rule in STRUCTURAL_RULES for p in findings)
-    covered = full and not stopped and max(Counter(p.file for p in findings).values(), default=0) < ERROR_LIMIT
+    # A pass in this process did not match the array items' patterns: its reader then does, on RE2.
+    covered = full and not here and not stopped and max(Counter(p.file for p in findings).values(), default=0) < ERROR_LIMIT
     return findings, covered
 
 
