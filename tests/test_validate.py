@@ -6,6 +6,8 @@ not the integrity check) is what must catch it."""
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 import threading
 
 import pandas as pd
@@ -281,6 +283,21 @@ def test_padded_id_is_reported_once_per_rule_we_own(package_dir):
     assert ("data/actors.csv", line, "actor_id", "whitespace") in found
     assert [p for p in found if p[:2] == ("data/actors.csv", line) and p[3].startswith("frictionless")] == []
     assert [p for p in found if p[:2] == ("data/actors.csv", line) and p[3] == "pattern"] == []
+
+
+def test_a_padded_id_that_fails_its_pattern_without_the_spaces_too_gets_both_problems(tmp_path):
+    # The pattern's verdict on the id without its spaces comes from the pattern check's own engine
+    # (RE2 here): Python's `re` took hours on (a+)+ against 40 a's and a "!", and nothing stops it.
+    from conftest import one_table_package
+
+    fields = [{"name": "id", "type": "string", "description": "The row.", "constraints": {"pattern": "(a+)+"}}]
+    root = one_table_package(tmp_path / "p", fields, "id\naa\n" + "a" * 40 + "! \n aaa\n")
+    launch = "import sys; from peacetalks.cli import main; main(sys.argv[1:], prog_name='peacetalks')"
+    command = [sys.executable, "-c", launch, "validate", "--format", "json", "--frictionless", "off", str(root)]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=120)  # a hang fails here
+    found = [(p["line"], p["column"], p["rule"]) for p in json.loads(result.stdout)["problems"]]
+    # line 4: only its spaces are wrong, so one problem
+    assert found == [(3, "id", "pattern"), (3, "id", "whitespace"), (4, "id", "whitespace")]
 
 
 def test_descriptor_key_of_the_wrong_type_is_located_not_a_crash(package_dir):

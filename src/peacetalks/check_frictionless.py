@@ -62,27 +62,28 @@ CONSTRAINT_RULES = {
 
 def frictionless_descriptor(package: Package, patterns: bool = True) -> dict:
     """The descriptor with the schemas we already read inlined and unsafe resources left out,
-    so that frictionless reads exactly the files our own checks read. `patterns=False` leaves
-    out every `pattern` (`without_patterns`)."""
+    so that frictionless reads exactly the files our own checks read; without an array's items'
+    patterns, and with `patterns=False` without the fields' patterns either (`without_patterns`)."""
     descriptor = copy.deepcopy(package.descriptor)
     safe = {r.name: r for r in package.resources}
     resources = []
     for item in descriptor.get("resources", []):
         if isinstance(item, dict) and isinstance(item.get("name"), str) and item["name"] in safe:
-            schema = copy.deepcopy(safe[item["name"]].schema)
-            item["schema"] = schema if patterns else without_patterns(schema)
+            item["schema"] = without_patterns(copy.deepcopy(safe[item["name"]].schema), fields=not patterns)
             resources.append(item)
     descriptor["resources"] = resources
     return descriptor
 
 
-def without_patterns(schema: dict) -> dict:
-    """The schema without its fields' and array items' patterns: frictionless matches them with
-    Python's `re`, which one cell can hold for hours (`(a+)+`), and in the validator's own process
-    nothing can stop it inside a match. Our checks match every pattern with RE2 instead, an
-    array's items' included (`check_frictionless_cells`)."""
+def without_patterns(schema: dict, fields: bool) -> dict:
+    """The schema without its array items' patterns, and with `fields` without its fields' patterns.
+    Frictionless matches a pattern with Python's `re`, which one cell can hold for hours (`(a+)+`):
+    in the validator's own process nothing can stop it inside a match, so a pass here gets no
+    pattern at all. Our checks match every field's pattern in every mode; an array's items' pattern
+    is matched by us alone, beside frictionless's reader (`check_frictionless_cells.item_pattern`),
+    so that the verdict is one engine's in every mode."""
     for field in schema.get("fields", []) if isinstance(schema.get("fields"), list) else []:
-        for holder in (field, field.get("arrayItem") if isinstance(field, dict) else None):
+        for holder in (field if fields else None, field.get("arrayItem") if isinstance(field, dict) else None):
             if isinstance(holder, dict) and isinstance(holder.get("constraints"), dict):
                 holder["constraints"].pop("pattern", None)
     return schema

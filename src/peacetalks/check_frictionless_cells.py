@@ -86,12 +86,8 @@ def item_pattern(field: dict) -> str | None:
 
 def items_off_pattern(cells: dict[str, list], pattern: str) -> set[str]:
     """The values (as written) among `cells` (as read) with a text item that `pattern` does not
-    match, matched as the checks match a column (`read_patterns.anchored`, the columns' text dtype,
-    so pandas' engine)."""
-    import pandas as pd
-
-    from peacetalks.convert_types import text_column
-    from peacetalks.read_patterns import anchored
+    match whole, matched as the checks match a column (`read_patterns.match_whole`)."""
+    from peacetalks.read_patterns import match_whole
 
     owners, items = [], []
     for value, cell in cells.items():
@@ -101,8 +97,7 @@ def items_off_pattern(cells: dict[str, list], pattern: str) -> set[str]:
                 items.append(item)
     if not items:
         return set()
-    matched = text_column(pd.Series(items, dtype="str"), []).str.match(anchored(pattern)).to_numpy(dtype=bool)
-    return {owner for owner, good in zip(owners, matched, strict=True) if not good}
+    return {owner for owner, good in zip(owners, match_whole(pattern, items), strict=True) if not good}
 
 
 def fields_read_by_frictionless(resource: Resource) -> list[dict]:

@@ -87,3 +87,15 @@ def engine_problem(pattern: str) -> tuple[str, str | None] | None:
         hint = RE2_HINT
         return f"the pattern cannot be used by the checks' regular expression engine, RE2 ({error})", hint
     return None
+
+
+def match_whole(pattern: str, values):
+    """Whether each of `values` (text) matches `pattern` whole, as the pattern check matches a
+    column (Pandera's `str_matches` on `anchored(pattern)`, over the columns' text dtype): the same
+    engine, so the same verdicts, and RE2 wherever pandas uses it. A numpy array of booleans."""
+    import pandas as pd
+
+    from peacetalks.convert_types import text_column
+
+    column = text_column(pd.Series(list(values), dtype="str"), [])
+    return column.str.match(anchored(pattern)).fillna(False).to_numpy(dtype=bool)

@@ -568,6 +568,7 @@ def second_opinion(package: Package, problems: list[Problem], files, full: bool,
     from collections import Counter
 
     from peacetalks.check_frictionless import ERROR_LIMIT, PassTooLong, check_with_frictionless, crashed, too_long
+    from peacetalks.check_frictionless_cells import item_pattern
 
     if damaged(problems):
         full = False  # (the caller stops the process)
@@ -590,8 +591,10 @@ def second_opinion(package: Package, problems: list[Problem], files, full: bool,
     # crash), or a header it read otherwise than we do (a declared format or encoding): some of its
     # cells were not read, or not read as ours were.
     stopped = any((p.line is None and p.rule not in {"hash", "bytes"}) or p.rule in STRUCTURAL_RULES for p in findings)
-    # A pass in this process did not match the array items' patterns: its reader then does, on RE2.
-    covered = full and not here and not stopped and max(Counter(p.file for p in findings).values(), default=0) < ERROR_LIMIT
+    # A pass in this process matched no pattern, and no pass matches an array's items' pattern
+    # (`check_frictionless.without_patterns`): the reader's check, with ours, then does.
+    items = any(item_pattern(field) is not None for resource in package.resources for field in resource.fields)
+    covered = full and not here and not items and not stopped and max(Counter(p.file for p in findings).values(), default=0) < ERROR_LIMIT
     return findings, covered
 
 
