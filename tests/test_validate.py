@@ -300,6 +300,22 @@ def test_a_padded_id_that_fails_its_pattern_without_the_spaces_too_gets_both_pro
     assert found == [(3, "id", "pattern"), (3, "id", "whitespace"), (4, "id", "whitespace")]
 
 
+def test_a_padded_missing_value_in_an_id_column_is_only_a_whitespace_problem(tmp_path):
+    # found by a review: " NA" without its spaces is a missing value, no id to match the pattern against
+    from conftest import one_table_package
+
+    fields = [
+        {"name": "id", "type": "string", "description": "The row."},
+        {"name": "code", "type": "string", "description": "A code.", "constraints": {"pattern": "[a-z]+"}},
+    ]
+    root = one_table_package(tmp_path / "p", fields, "id,code\na,ab\nb, NA\nc, AB\n")
+    descriptor = json.loads((root / "datapackage.json").read_text(encoding="utf-8"))
+    descriptor["resources"][0]["schema"]["missingValues"] = ["", "NA"]
+    (root / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
+    found = [(p.line, p.column, p.rule) for p in validate_package(root, frictionless="off").problems]
+    assert found == [(3, "code", "whitespace"), (4, "code", "pattern"), (4, "code", "whitespace")]
+
+
 def test_descriptor_key_of_the_wrong_type_is_located_not_a_crash(package_dir):
     descriptor_path = package_dir / "datapackage.json"
     descriptor = json.loads(descriptor_path.read_text(encoding="utf-8"))

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from peacetalks.convert_types import encode, on_rows
+from peacetalks.convert_types import encode, missing_values, on_rows
 from peacetalks.problems import Problem
 from peacetalks.read_package import Resource
 from peacetalks.read_patterns import match_whole
@@ -124,10 +124,14 @@ def check_cells(table: RawTable, resource: Resource, table_problems: list[Proble
                         hint=f"remove the spaces: {value.strip()!r}",
                     )
                 )
-            # The pattern's verdict on the id without its spaces, by the pattern check's own engine.
+            # The pattern's verdict on the id without its spaces, by the pattern check's own engine;
+            # without them a missing value (" NA") is no value to match.
             stripped = [value.strip() for value in spaced]
             fine = match_whole(pattern, stripped) if isinstance(pattern, str) and stripped else [True] * len(stripped)
-            echoes.update((int(line), column) for line, good in zip(spaced.index, fine, strict=True) if good)
+            missing = missing_values(resource.schema, field)
+            for line, value, good in zip(spaced.index, stripped, fine, strict=True):
+                if good or value in missing:
+                    echoes.add((int(line), column))
     kept = [p for p in table_problems if not (p.rule == "pattern" and (p.line, p.column) in echoes)]
     return kept + problems
 

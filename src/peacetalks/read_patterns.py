@@ -93,9 +93,27 @@ def match_whole(pattern: str, values):
     """Whether each of `values` (text) matches `pattern` whole, as the pattern check matches a
     column (Pandera's `str_matches` on `anchored(pattern)`, over the columns' text dtype): the same
     engine, so the same verdicts, and RE2 wherever pandas uses it. A numpy array of booleans."""
+    import numpy as np
     import pandas as pd
 
     from peacetalks.convert_types import text_column
 
-    column = text_column(pd.Series(list(values), dtype="str"), [])
+    values = list(values)
+    try:
+        column = text_column(pd.Series(values, dtype="str"), [])
+    except UnicodeEncodeError:
+        # A lone surrogate (an item written as "\ud800" in JSON) is not text any engine here can
+        # read, nor a file can hold: it fails the pattern, and the others are matched without it.
+        readable = np.array([encodes(value) for value in values], dtype=bool)
+        verdicts = np.zeros(len(values), dtype=bool)
+        verdicts[readable] = match_whole(pattern, [v for v, ok in zip(values, readable, strict=True) if ok])
+        return verdicts
     return column.str.match(anchored(pattern)).fillna(False).to_numpy(dtype=bool)
+
+
+def encodes(value: str) -> bool:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True

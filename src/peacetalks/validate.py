@@ -109,8 +109,10 @@ def run_checks(package: Package, problems: list[Problem], frictionless: str) -> 
                 data_pass = start_data_pass(package)
             findings, covered = second_opinion(package, problems, files, full, data_pass)
             findings = in_reader_words(findings, usable)
-        if read is None and not covered:
-            read = check_left_to_frictionless(package, usable)  # the pass did not read them after all
+        if read is None:
+            # The pass did not read them after all, or (a table with an array's items' pattern, which
+            # no pass is given: `check_frictionless.without_patterns`) not all of them.
+            read = check_left_to_frictionless(package, usable if not covered else with_item_patterns(usable))
         problems += new_findings(read or [], problems)
         problems += new_findings(findings, problems)
     finally:
@@ -122,8 +124,9 @@ def run_checks(package: Package, problems: list[Problem], frictionless: str) -> 
 def check_left_to_frictionless(package: Package, usable: list) -> list[Problem]:
     """The columns only frictionless reads, by its cell reader (`check_frictionless_cells`), when its
     pass over a small package's data, which the tables were checked expecting, does not read them
-    after all (file damage, a crash, a table it cannot read: `second_opinion`). Only then, and only
-    tables with such columns, are read again, whole: a small package's."""
+    after all (file damage, a crash, a table it cannot read: `second_opinion`), and for a table with
+    an array's items' pattern, which no pass matches. Only then, and only tables with such columns,
+    are read again, whole: a small package's."""
     from peacetalks.check_frictionless_cells import check_frictionless_cells, fields_read_by_frictionless
     from peacetalks.read_tables import read_table
 
@@ -134,6 +137,13 @@ def check_left_to_frictionless(package: Package, usable: list) -> list[Problem]:
             if table.header:
                 problems += check_frictionless_cells(table, resource)
     return problems
+
+
+def with_item_patterns(resources: list) -> list:
+    """The tables with an array whose items have a `pattern`, which our checks alone match."""
+    from peacetalks.check_frictionless_cells import item_pattern
+
+    return [r for r in resources if any(item_pattern(field) is not None for field in r.fields)]
 
 
 def blocks_frictionless(problems: list[Problem]) -> bool:
@@ -568,7 +578,6 @@ def second_opinion(package: Package, problems: list[Problem], files, full: bool,
     from collections import Counter
 
     from peacetalks.check_frictionless import ERROR_LIMIT, PassTooLong, check_with_frictionless, crashed, too_long
-    from peacetalks.check_frictionless_cells import item_pattern
 
     if damaged(problems):
         full = False  # (the caller stops the process)
@@ -591,10 +600,8 @@ def second_opinion(package: Package, problems: list[Problem], files, full: bool,
     # crash), or a header it read otherwise than we do (a declared format or encoding): some of its
     # cells were not read, or not read as ours were.
     stopped = any((p.line is None and p.rule not in {"hash", "bytes"}) or p.rule in STRUCTURAL_RULES for p in findings)
-    # A pass in this process matched no pattern, and no pass matches an array's items' pattern
-    # (`check_frictionless.without_patterns`): the reader's check, with ours, then does.
-    items = any(item_pattern(field) is not None for resource in package.resources for field in resource.fields)
-    covered = full and not here and not items and not stopped and max(Counter(p.file for p in findings).values(), default=0) < ERROR_LIMIT
+    # A pass in this process matched no pattern (`check_frictionless.without_patterns`).
+    covered = full and not here and not stopped and max(Counter(p.file for p in findings).values(), default=0) < ERROR_LIMIT
     return findings, covered
 
 
