@@ -546,7 +546,7 @@ def refused_pattern(where: Located, pattern, path: tuple, context: str, name: st
 
 
 def item_pattern_problems(where: Located, field: dict, kind, context: str, at: tuple, name: str) -> list[Problem]:
-    """The `pattern` of an array's text items is matched by our checks, on RE2, not by frictionless's
+    """The `pattern` of an array's text items is matched by our checks, not by frictionless's
     reader (`check_frictionless_cells.item_pattern`): it must be one they can use. (A pattern on items
     of another type, or not text, frictionless's reader refuses: `unreadable_by_frictionless`.)"""
     if kind != "array":

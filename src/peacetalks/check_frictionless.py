@@ -179,7 +179,8 @@ def crashed(error: BaseException) -> Problem:
 # checked, with a `json.py` in it), then given this process's own import path, so that it imports
 # exactly what this process would: the same peacetalks, the same frictionless.
 CHILD = (
-    "import json, sys; sys.path[:] = json.loads(sys.argv[1]); from peacetalks.check_frictionless import main; sys.exit(main(sys.argv[2:]))"
+    "import json, sys; sys.path[:] = json.loads(sys.argv[1]); "
+    "from peacetalks.check_frictionless import main; sys.exit(main(sys.argv[2:]))"
 )
 
 

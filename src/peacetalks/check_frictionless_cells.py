@@ -63,7 +63,7 @@ def reader_descriptor(field: dict, schema: dict) -> dict | None:
     constraints = field.get("constraints") if isinstance(field.get("constraints"), dict) else {}
     given = {key: field[key] for key in READER_KEYS if key in field}
     given["missingValues"] = missing_values(schema, field)
-    if item_pattern(field) is not None:  # matched by us, on RE2 (`items_off_pattern`)
+    if item_pattern(field) is not None:  # matched by our checks (`items_off_pattern`)
         given["arrayItem"] = {**field["arrayItem"], "constraints": dict(field["arrayItem"]["constraints"])}
         del given["arrayItem"]["constraints"]["pattern"]
     if kind == "string":
@@ -77,7 +77,8 @@ def reader_descriptor(field: dict, schema: dict) -> dict | None:
 def item_pattern(field: dict) -> str | None:
     """The `pattern` of an array's text items. Frictionless's reader would match it with Python's
     `re`, which one item can hold for hours (`(a+)+`), in this process where nothing can stop it: it
-    is matched here instead, as every other pattern is, on RE2 (`items_off_pattern`)."""
+    is matched here instead, by the pattern check's own engine (`items_off_pattern`), RE2 for most
+    patterns."""
     item = field.get("arrayItem")
     if field.get("type") != "array" or not isinstance(item, dict) or item.get("type") != "string":
         return None

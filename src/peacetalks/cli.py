@@ -6,6 +6,7 @@ import sys
 
 import click
 
+from peacetalks.check_frictionless import FULL_CHECK_MAX_BYTES, TIME_LIMIT_SECONDS, TIME_LIMIT_SECONDS_PER_MB
 from peacetalks.problems import counted, format_json, format_text, internal_error
 
 PATH_HELP = "A datapackage.json, or the folder that holds it (default: the current folder)."
@@ -33,9 +34,9 @@ def main() -> None:
     default="auto",
     show_default=True,
     help="Also run frictionless: on descriptor and data (full), descriptor only, not at all (off), "
-    "or full only for packages under 20 MB (auto); columns only frictionless reads (time, array, a uri...) are "
-    "checked by its cell reader in every mode. Its pass over the data stops after 30 s plus 5 s per MB "
-    "(frictionless:too-long).",
+    f"or full only for packages under {FULL_CHECK_MAX_BYTES // 1_000_000} MB (auto); columns only frictionless reads "
+    "(time, array, a uri...) are checked by its cell reader in every mode. Its pass over the data stops after "
+    f"{TIME_LIMIT_SECONDS} s plus {TIME_LIMIT_SECONDS_PER_MB} s per MB (frictionless:too-long).",
 )
 def validate(path: str, output_format: str, frictionless: str) -> None:
     """Check the package at PATH and report every problem: file, line, column, value and rule.
