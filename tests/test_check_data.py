@@ -99,3 +99,60 @@ def test_an_enum_hint_lists_a_few_values_and_says_where_the_rest_are() -> None:
     hint = allowed_hint(many, "schemas/t.schema.json")
     assert hint.startswith("allowed: v0, v1, ") and ", v29, and 19,970 more (the field's enum in schemas/t.schema.json)" in hint
     assert "v30," not in hint
+
+
+# Python's `re` backtracks for hours on this value against `(a+)+`, with anything after it; pandas
+# matches `(a+)+\s?` with Python's `re` (for its `\s`), not RE2.
+STUCK = "a" * 40 + "!"
+
+
+def stuck_package(root: Path, rows: int = 3) -> Path:
+    from conftest import one_table_package
+
+    fields = [
+        {"name": "id", "type": "string", "description": "The row."},
+        {"name": "code", "type": "string", "description": "A code.", "constraints": {"pattern": r"(a+)+\s?"}},
+    ]
+    body = [f"r{n},{'aaa'}" for n in range(rows)]
+    body[1], body[2] = f"r1,{STUCK}", "r2,b"
+    body[-1] = f"r{rows - 1},{STUCK}"  # the same value again (the last line: at 10,000 rows, in the by-value run)
+    return one_table_package(root, fields, "id,code\n" + "\n".join(body) + "\n")
+
+
+def test_a_value_python_s_re_backtracks_on_is_reported_at_its_line_and_validate_ends(tmp_path):
+    # It hung `validate` in any mode: pandas ran the match in the validator's own process.
+    import json
+    import subprocess
+    import sys
+
+    from peacetalks.read_patterns import BACKTRACKING_HINT
+
+    root = stuck_package(tmp_path / "p", rows=4)
+    command = [sys.executable, "-m", "peacetalks", "validate", "--frictionless", "off", "--format", "json", str(root)]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=120)  # a hang fails here
+    assert result.returncode == 1, result.stderr
+    problems = json.loads(result.stdout)["problems"]
+    assert [(p["line"], p["column"], p["rule"], p["value"]) for p in problems] == [
+        (3, "code", "pattern", STUCK),
+        (4, "code", "pattern", "b"),
+        (5, "code", "pattern", STUCK),
+    ]
+    stopped = "the pattern could not be matched against this value: its match took over 1 s and was stopped"
+    assert [p["message"] for p in problems] == [stopped, "does not match the pattern", stopped]
+    assert problems[0]["hint"] == rf"pattern: (a+)+\s?; {BACKTRACKING_HINT}"
+    assert problems[1]["hint"] == r"pattern: (a+)+\s?"
+
+
+def test_a_stopped_value_is_reported_on_every_line_holding_it_when_values_are_checked_once(tmp_path, monkeypatch):
+    # 10,000 rows: each distinct value is matched once (`check_data.BY_VALUE_MIN_ROWS`)
+    from peacetalks import match_with_python
+    from peacetalks.validate import validate_package
+
+    monkeypatch.setattr(match_with_python, "VALUE_LIMIT_SECONDS", 0.2)
+    rows = peacetalks.check_data.BY_VALUE_MIN_ROWS
+    problems = validate_package(stuck_package(tmp_path, rows=rows), frictionless="off").problems
+    assert [(p.line, p.rule, p.message.split(":")[0]) for p in problems] == [
+        (3, "pattern", "the pattern could not be matched against this value"),
+        (4, "pattern", "does not match the pattern"),
+        (rows + 1, "pattern", "the pattern could not be matched against this value"),
+    ]

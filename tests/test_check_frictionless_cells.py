@@ -349,3 +349,23 @@ def test_only_the_tables_with_an_items_pattern_are_read_again_beside_frictionles
     )
     assert found(root, frictionless="auto") == [("t.csv", 2, "codes", "pattern"), ("u.csv", 2, "at", "type")]
     assert read.count("t") == 2 and read.count("u") == 1  # t: our checks, then its items' pattern; u: our checks
+
+
+@pytest.mark.parametrize("mode", ["auto", "off"])
+def test_an_item_on_which_python_s_re_backtracks_is_stopped_and_said_so(tmp_path, monkeypatch, mode):
+    # pandas matches `(a+)+\s?` with Python's `re` (for its `\s`), in a process of its own under a
+    # time limit: it would hang `validate` on 40 a's and a "!"
+    from peacetalks import match_with_python
+    from peacetalks.read_patterns import BACKTRACKING_HINT
+
+    monkeypatch.setattr(match_with_python, "VALUE_LIMIT_SECONDS", 0.2)
+    item = {"type": "string", "constraints": {"pattern": r"(a+)+\s?"}}
+    stuck = "a" * 40 + "!"
+    rows = f'id,codes\na,"[""aa""]"\nb,"[""aa"", ""{stuck}""]"\nc,"[""b""]"\n'
+    fields = [{"name": "id", "type": "string"}, {"name": "codes", "type": "array", "arrayItem": item}]
+    problems = validate_package(table_package(tmp_path, fields, rows), frictionless=mode).problems
+    assert [(p.line, p.column, p.rule) for p in problems] == [(3, "codes", "pattern"), (4, "codes", "pattern")]
+    stopped, failed = problems
+    assert stopped.message == "the items' `pattern` could not be matched against an item: its match took over 0.2 s and was stopped"
+    assert stopped.hint == rf"items' pattern: (a+)+\s?; {BACKTRACKING_HINT}"
+    assert failed.message == "an item fails the items' `pattern`"

@@ -1,4 +1,5 @@
-"""Which Table Schema patterns the checks refuse, and why (read_patterns.pattern_problem)."""
+"""Which Table Schema patterns the checks refuse, and why (read_patterns.pattern_problem); how they
+match a column (read_patterns.matches)."""
 
 from __future__ import annotations
 
@@ -67,3 +68,51 @@ def test_a_pattern_python_reads_and_re2_refuses_is_refused_with_re2_s_reason(pat
     message, hint = pattern_problem(pattern)
     assert message == f"the pattern cannot be used by the checks' regular expression engine, RE2 (Invalid regular expression: {reason})"
     assert hint == RE2_HINT
+
+
+STUCK = "a" * 40 + "!"  # Python's `re` backtracks for hours on it against `(a+)+`, with anything after
+
+
+@pytest.fixture
+def short_limits(monkeypatch):
+    from peacetalks import match_with_python
+    from peacetalks.read_patterns import forget_undecided
+
+    monkeypatch.setattr(match_with_python, "VALUE_LIMIT_SECONDS", 0.2)
+    forget_undecided()  # what earlier tests left in this thread
+
+
+@pytest.mark.parametrize(
+    ("pattern", "others", "python"),
+    [
+        ("(a+)+", ["é"], False),
+        (r"(a+)+\d?", ["x"], False),  # ASCII text: RE2
+        (r"(a+)+\d?", ["é"], True),  # RE2's \d is ASCII's, Python's any digit's
+        (r"(a+)+\s?", ["x"], True),  # RE2's \s misses "\x0b"
+        ("(?=a)(a+)+", ["x"], True),  # RE2 has no lookaround
+    ],
+)
+def test_the_values_go_to_python_s_re_where_pandas_would_use_it_and_there_alone(short_limits, pattern, others, python):
+    # pandas' own choice (`runs_on_python`): the value Python's `re` backtracks on is stopped
+    # there, and answered at once by RE2. Fails if pandas' private method goes away (all go to
+    # Python's `re`), hangs if the values given to Python's `re` are no longer bounded.
+    import pandas as pd
+
+    from peacetalks.read_patterns import matches, undecided
+
+    column = pd.Series(["aa", STUCK, *others, None], dtype="str", name="code")
+    assert matches(pattern, column).tolist() == [True, False, False, False]
+    assert (undecided(pattern, "code", STUCK) is not None) == python
+    assert undecided(pattern, "code", "aa") is None
+
+
+def test_a_value_on_which_python_s_re_backtracks_fails_the_pattern_and_says_why(short_limits):
+    import pandas as pd
+
+    from peacetalks.read_patterns import matches, undecided
+
+    column = pd.Series(["aaa", STUCK, "b"], index=[5, 6, 7], dtype="str", name="code")
+    assert matches(r"(a+)+\s?", column).to_dict() == {5: True, 6: False, 7: False}
+    assert undecided(r"(a+)+\s?", "code", STUCK) == "its match took over 0.2 s and was stopped"
+    assert undecided(r"(a+)+\s?", "code", "b") is None
+    assert undecided(r"(a+)+\s?", "other", STUCK) is None  # another column: pandas may have chosen RE2 there

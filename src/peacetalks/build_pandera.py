@@ -8,10 +8,12 @@ not used.) Checks carry the rule name that the report shows.
 
 from __future__ import annotations
 
+import functools
+
 import pandera.pandas as pa
 
 from peacetalks.convert_types import PANDAS_DTYPES, kept_as_text, read_schema_value
-from peacetalks.read_patterns import anchored
+from peacetalks.read_patterns import matches
 
 RANGE_CHECKS = {"minimum": pa.Check.ge, "maximum": pa.Check.le, "exclusiveMinimum": pa.Check.gt, "exclusiveMaximum": pa.Check.lt}
 
@@ -30,7 +32,9 @@ def field_checks(field: dict) -> list[pa.Check]:
         allowed = [read_schema_value(value, field) for value in constraints["enum"]]
         checks.append(pa.Check.isin(allowed, name="enum"))
     if isinstance(constraints.get("pattern"), str):
-        checks.append(pa.Check.str_matches(anchored(constraints["pattern"]), name="pattern"))
+        # Pandera's `str_matches` on the whole value, but with a bound on how long a match may take
+        # where pandas would use Python's `re` (`read_patterns.matches`).
+        checks.append(pa.Check(functools.partial(matches, constraints["pattern"]), name="pattern"))
     low, high = constraints.get("minLength"), constraints.get("maxLength")
     if isinstance(low, int) or isinstance(high, int):
         checks.append(pa.Check.str_length(low, high, name="length"))

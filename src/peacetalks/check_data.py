@@ -12,6 +12,7 @@ from peacetalks.build_pandera import build_schema
 from peacetalks.convert_types import convert_frame, encode, enum_values, on_rows
 from peacetalks.problems import Problem
 from peacetalks.read_package import Resource
+from peacetalks.read_patterns import BACKTRACKING_HINT, forget_undecided, undecided
 from peacetalks.read_tables import RawTable
 
 # Pandera check name -> (rule, message).
@@ -127,7 +128,11 @@ def pandera_problems(
         if rule == "enum" and field is not None:
             hint = allowed_hint(enum_values(field) or [], resource.schema_file)
         elif rule == "pattern" and field is not None:
-            hint = f"pattern: {field['constraints']['pattern']}"
+            pattern = field["constraints"]["pattern"]
+            hint = f"pattern: {pattern}"
+            stopped = undecided(pattern, column, value)
+            if stopped:
+                message, hint = f"the pattern could not be matched against this value: {stopped}", f"{hint}; {BACKTRACKING_HINT}"
         elif rule == "length" and field is not None:
             constraints = field["constraints"]
             hint = f"length from {constraints.get('minLength', 0)} to {constraints.get('maxLength', 'any')}"
@@ -157,6 +162,7 @@ def check_table(table: RawTable, resource: Resource, *, keys: bool = True) -> tu
     """All single-table checks. Returns the typed frame (for the cross-table checks) and the problems.
     `keys=False` leaves uniqueness and the primary key out: a batch of a table, whose keys are checked
     once over the whole table."""
+    forget_undecided()  # the pattern check's stopped matches (`pandera_problems`) are this table's
     text, problems = check_header(table, resource)
     typed, type_problems = convert_frame(text, resource.schema, table.file)
     problems += type_problems

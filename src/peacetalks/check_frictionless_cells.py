@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import dataclass
 
 from peacetalks.check_cells import rows_where, text_codes
 from peacetalks.check_data import PANDERA_RULES, allowed_hint
@@ -23,6 +24,7 @@ from peacetalks.check_frictionless import CONSTRAINT_RULES
 from peacetalks.convert_types import kept_as_text, missing_values
 from peacetalks.problems import Problem
 from peacetalks.read_package import Resource
+from peacetalks.read_patterns import BACKTRACKING_HINT
 from peacetalks.read_tables import RawTable
 
 # How frictionless's reader begins a note about an array's items.
@@ -87,20 +89,24 @@ def item_pattern(field: dict) -> str | None:
     return pattern if isinstance(pattern, str) else None
 
 
-def items_off_pattern(cells: dict[str, list], pattern: str) -> set[str]:
+def items_off_pattern(cells: dict[str, list], pattern: str) -> dict[str, str | None]:
     """The values (as written) among `cells` (as read) with a text item that `pattern` does not
-    match whole, matched as the checks match a column (`read_patterns.match_whole`)."""
-    from peacetalks.read_patterns import match_whole
+    match whole, matched as the checks match a column (`read_patterns.match_whole`), each with
+    why its item's match was stopped (`read_patterns.undecided`), or None."""
+    from peacetalks.read_patterns import forget_undecided, match_whole, undecided
 
+    forget_undecided()
     owners, items = [], []
     for value, cell in cells.items():
         for item in cell if isinstance(cell, list) else []:
             if isinstance(item, str):  # not an item read as missing, or not read at all (its type note)
                 owners.append(value)
                 items.append(item)
-    if not items:
-        return set()
-    return {owner for owner, good in zip(owners, match_whole(pattern, items), strict=True) if not good}
+    off: dict[str, str | None] = {}
+    for owner, item, good in zip(owners, items, match_whole(pattern, items) if items else [], strict=True):
+        if not good and off.get(owner) is None:
+            off[owner] = undecided(pattern, None, item)
+    return off
 
 
 def fields_read_by_frictionless(resource: Resource) -> list[dict]:
@@ -152,8 +158,9 @@ def check_frictionless_cells(table: RawTable, resource: Resource) -> list[Proble
             # As frictionless's reader notes it, and only where it would: items are read only in
             # an array with no note of its own (its items' notes say "array item").
             items_read = {v: read_as[v] for v in present if all(n.startswith(ITEM_NOTE) for n in notes[v].values())}
-            for value in items_off_pattern(items_read, pattern):
-                notes[value] = {**notes[value], "pattern": f'{ITEM_NOTE}constraint "pattern" is "{pattern}"'}
+            for value, stopped in items_off_pattern(items_read, pattern).items():
+                detail = f'{ITEM_NOTE}constraint "pattern" is "{pattern}"'
+                notes[value] = {**notes[value], "pattern": detail if stopped is None else Stopped(stopped, pattern)}
         bad = values.isin([value for value, found in notes.items() if found])
         for line, value in rows_where(cells, codes, bad).items():
             for note, detail in notes[value].items():
@@ -171,7 +178,16 @@ def read(reader, value: str) -> tuple[object, dict]:
     return cell, notes or {}
 
 
-def note_problem(file: str, schema_file: str, descriptor: dict, note: str, detail: str, line: int, value: str) -> Problem:
+@dataclass(frozen=True)
+class Stopped:
+    """Why an item's match against its items' `pattern` was stopped (`read_patterns.undecided`),
+    in place of frictionless's note about an item that fails it."""
+
+    why: str
+    pattern: str
+
+
+def note_problem(file: str, schema_file: str, descriptor: dict, note: str, detail: str | Stopped, line: int, value: str) -> Problem:
     kind = descriptor.get("type", "string")
     form = descriptor.get("format", "default")
     column = descriptor["name"]
@@ -184,6 +200,10 @@ def note_problem(file: str, schema_file: str, descriptor: dict, note: str, detai
         shown = form if kind == "string" else kind
         hint = TYPE_HINTS.get(shown, f"frictionless: {detail}")
         return Problem.at(file, "type", f"not a valid {shown}", line=line, column=column, value=value, hint=hint)
+    if isinstance(detail, Stopped):
+        message = f"the items' `pattern` could not be matched against an item: {detail.why}"
+        hint = f"items' pattern: {detail.pattern}; {BACKTRACKING_HINT}"
+        return Problem.at(file, "pattern", message, line=line, column=column, value=value, hint=hint)
     rule = CONSTRAINT_RULES.get(note, note)
     own = descriptor.get("constraints", {})
     if note not in own:  # an array's items' constraint (`arrayItem`)

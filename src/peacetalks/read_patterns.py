@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import functools
 import re
+import threading
 import warnings
 
 # The hint for a pattern Python warns about (a `[` inside a character class and the like).
@@ -91,8 +92,8 @@ def engine_problem(pattern: str) -> tuple[str, str | None] | None:
 
 def match_whole(pattern: str, values):
     """Whether each of `values` (text) matches `pattern` whole, as the pattern check matches a
-    column (Pandera's `str_matches` on `anchored(pattern)`, over the columns' text dtype): the same
-    engine, so the same verdicts, and RE2 wherever pandas uses it. A numpy array of booleans."""
+    column (`matches`, over the columns' text dtype): the same engine, so the same verdicts. A
+    value whose match was stopped (`undecided`) does not match. A numpy array of booleans."""
     import numpy as np
     import pandas as pd
 
@@ -108,7 +109,86 @@ def match_whole(pattern: str, values):
         verdicts = np.zeros(len(values), dtype=bool)
         verdicts[readable] = match_whole(pattern, [v for v, ok in zip(values, readable, strict=True) if ok])
         return verdicts
-    return column.str.match(anchored(pattern)).fillna(False).to_numpy(dtype=bool)
+    return matches(pattern, column).fillna(False).to_numpy(dtype=bool)
+
+
+def matches(pattern: str, column):
+    """The pattern check (Pandera's check `pattern`, `build_pandera`): whether each value of
+    `column` (text) matches `pattern` whole, as pandas matches it (`str.match` on `anchored`).
+    Where pandas would use Python's `re` (`runs_on_python`), the values are matched in a process
+    of their own under time limits (`match_with_python`) instead: a value whose match is stopped
+    fails, and `undecided` says why. A boolean Series on the column's index."""
+    import pandas as pd
+
+    from peacetalks import match_with_python as child
+
+    if not runs_on_python(pattern, column):
+        return column.str.match(anchored(pattern), na=False)
+    present = column.notna().to_numpy()
+    values = column[present].tolist()
+    found = child.match_with_python(anchored(pattern), values) if values else ""
+    if found is None:  # no child could start: matched here, with no bound, as pandas would
+        return column.str.match(anchored(pattern), na=False)
+    verdicts = pd.Series(False, index=column.index)
+    verdicts[present] = [verdict == child.MATCHED for verdict in found]
+    stopped = [(value, verdict) for value, verdict in zip(values, found, strict=True) if verdict not in (child.MATCHED, child.FAILED)]
+    if stopped:
+        record_undecided(pattern, column.name, stopped, child.column_limit(values))
+    return verdicts
+
+
+def runs_on_python(pattern: str, column) -> bool:
+    """Whether pandas matches `pattern` against `column` with Python's `re` rather than RE2: for
+    `\\s`, a lookaround, a backreference, a `\\u` escape, and `\\w`, `\\d` or `\\b` on non-ASCII
+    text, `$` on text with a line break. pandas decides (a private method, hence: when it is
+    missing, Python's `re` is assumed, whose matches are bounded here)."""
+    decide = getattr(column.array, "_needs_python_regex", None)
+    return True if decide is None else bool(decide(anchored(pattern)))
+
+
+# Values whose match against a pattern was stopped (`matches`), with why, for the report, by
+# pattern, column name and value. Per thread, and forgotten before each table or batch is checked
+# (`forget_undecided`): tables are checked in threads, and a value stopped in one column may be
+# answered by RE2 in another, where pandas chose RE2 for it.
+_UNDECIDED = threading.local()
+
+
+def stopped_values() -> dict[tuple[str, object, str], str]:
+    if not hasattr(_UNDECIDED, "found"):
+        _UNDECIDED.found = {}
+    return _UNDECIDED.found
+
+
+def forget_undecided() -> None:
+    stopped_values().clear()
+
+
+def record_undecided(pattern: str, column: object, stopped: list[tuple[str, str]], column_seconds: float) -> None:
+    from peacetalks import match_with_python as child
+
+    found = stopped_values()
+    for value, verdict in stopped:
+        if verdict == child.TOO_SLOW:
+            seconds = child.VALUE_LIMIT_SECONDS + child.VALUE_LIMIT_SECONDS_PER_MB * len(value) / 1_000_000
+            why = f"its match took over {seconds:.3g} s and was stopped"
+        else:
+            why = f"the {column_seconds:.3g} s for matching the column ran out first"
+        found[(pattern, column, value)] = why
+
+
+def undecided(pattern: str, column: object, value) -> str | None:
+    """Why `value`'s match against `pattern` in the column of that name (None for `match_whole`'s)
+    was stopped, in this thread since `forget_undecided`, to follow "could not be matched: "; None
+    when it was not."""
+    return stopped_values().get((pattern, column, value)) if isinstance(value, str) else None
+
+
+# The hint for a value whose match was stopped.
+BACKTRACKING_HINT = (
+    "pandas matches this pattern with Python's regular expressions (for its \\s, \\S, lookaround, backreference or \\u escape, "
+    "or \\w, \\d, \\b on non-ASCII text), which can take hours on one value when repeats nest, as in (a+)+ or (\\w+\\s?)+: "
+    "write the pattern without nested repeats, as [a-z]+( [a-z]+)*"
+)
 
 
 def encodes(value: str) -> bool:

@@ -1,0 +1,125 @@
+"""Match a pattern with Python's `re` in a process of its own, under time limits.
+
+pandas hands some patterns to Python's `re` rather than RE2 (`read_patterns.runs_on_python`), and
+Python's `re` can backtrack for hours on one value when repeats nest (`(a+)+\\s?` against 40 a's
+and a `!`). In the validator's own process nothing could stop that match: its checks run in
+threads, and a thread inside one match holds the interpreter. The child stops a match itself
+(Python's `re` looks for signals as it goes, and a timer sends one), so it never outlives its
+limits either; the parent kills it only if it does not answer in time.
+
+This module imports nothing but the standard library: the child starts in about 20 ms.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import subprocess
+import sys
+import time
+
+# A value's match is stopped after this long, plus the per-MB time for long values. A pattern
+# that does not backtrack reads tens of MB a second in Python's `re`: a value that takes a second
+# has met repeats that nest.
+VALUE_LIMIT_SECONDS = 1
+VALUE_LIMIT_SECONDS_PER_MB = 2
+# All the values given at once (one column, or one batch of it) are matched within this long,
+# plus the per-MB time; values not reached by then are not matched.
+COLUMN_LIMIT_SECONDS = 10
+COLUMN_LIMIT_SECONDS_PER_MB = 2
+# The child's start and its answer, on top of the column's limit, before it is killed.
+GRACE_SECONDS = 5
+# How often the child looks at the time while it matches.
+TICK_SECONDS = 0.05
+
+# One character per value in the child's answer.
+MATCHED, FAILED, TOO_SLOW, NOT_REACHED = "1", "0", "s", "-"
+
+CHILD = (
+    "import json, sys; sys.path[:] = json.loads(sys.argv[1]); "
+    "from peacetalks.match_with_python import main; sys.exit(main())"
+)
+
+
+def column_limit(values: list[str]) -> float:
+    return COLUMN_LIMIT_SECONDS + COLUMN_LIMIT_SECONDS_PER_MB * sum(map(len, values)) / 1_000_000
+
+
+def match_with_python(pattern: str, values: list[str]) -> str | None:
+    """A verdict for each of `values` on `re.match(pattern, value)`, as one character: `MATCHED`,
+    `FAILED`, `TOO_SLOW` (its match ran past its limit and was stopped) or `NOT_REACHED` (the
+    values' time ran out first). None when no child can start or it fails: the caller then
+    matches in its own process, as it did before this module."""
+    if not sys.executable or getattr(sys, "frozen", False):
+        return None  # an embedded or frozen interpreter: `sys.executable` may not be a Python
+    limit = column_limit(values)
+    request = {
+        "pattern": pattern,
+        "values": values,
+        "value_limit": [VALUE_LIMIT_SECONDS, VALUE_LIMIT_SECONDS_PER_MB],
+        "column_limit": limit,
+        "tick": TICK_SECONDS,
+    }
+    path = [entry for entry in sys.path if isinstance(entry, str)]  # what the import system reads
+    # -I -S: nothing from the environment or site-packages is needed, and the start is quicker.
+    command = [sys.executable, "-I", "-S", "-c", CHILD, json.dumps(path)]
+    try:
+        done = subprocess.run(
+            command, input=json.dumps(request), capture_output=True, text=True, encoding="ascii", timeout=limit + GRACE_SECONDS
+        )
+    except subprocess.TimeoutExpired:
+        return NOT_REACHED * len(values)
+    except (OSError, ValueError):
+        return None
+    if done.returncode != 0 or len(done.stdout) != len(values):
+        return None
+    return done.stdout
+
+
+class TooSlow(BaseException):
+    """Raised inside a match by the timer's handler. Not an Exception, which a check may catch."""
+
+
+def verdicts(pattern: str, values: list[str], value_limit: list[float], limit: float, tick: float) -> str:
+    """The child's work (see `match_with_python`)."""
+    import re
+    import signal
+
+    matcher = re.compile(pattern).match
+    # When the match of the current value must stop; infinite between matches.
+    deadline = [math.inf]
+
+    def on_tick(signum, frame) -> None:
+        if time.monotonic() > deadline[0]:
+            deadline[0] = math.inf  # once
+            raise TooSlow
+
+    signal.signal(signal.SIGALRM, on_tick)
+    signal.setitimer(signal.ITIMER_REAL, tick, tick)
+    stop = time.monotonic() + limit
+    base, per_mb = value_limit
+    found: list[str] = []
+    for value in values:
+        now = time.monotonic()
+        if now >= stop:
+            break
+        own = now + base + per_mb * len(value) / 1_000_000
+        deadline[0] = min(own, stop)
+        try:
+            verdict = MATCHED if matcher(value) is not None else FAILED
+            deadline[0] = math.inf
+        except TooSlow:
+            # Stopped by its own limit, or by the values' limit, which it might have met.
+            verdict = TOO_SLOW if own <= stop else NOT_REACHED
+        found.append(verdict)
+    signal.setitimer(signal.ITIMER_REAL, 0)
+    return "".join(found) + NOT_REACHED * (len(values) - len(found))
+
+
+def main() -> int:
+    """The child: a request as JSON on stdin, the verdicts on stdout (`match_with_python`)."""
+    request = json.load(sys.stdin)
+    sys.stdout.write(
+        verdicts(request["pattern"], request["values"], request["value_limit"], request["column_limit"], request["tick"])
+    )
+    return 0
