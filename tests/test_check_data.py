@@ -156,3 +156,49 @@ def test_a_stopped_value_is_reported_on_every_line_holding_it_when_values_are_ch
         (4, "pattern", "does not match the pattern"),
         (rows + 1, "pattern", "the pattern could not be matched against this value"),
     ]
+
+
+def test_a_column_s_time_for_python_s_re_is_the_table_s_not_each_batch_s(tmp_path, monkeypatch):
+    # Found by a review: every batch of a large table had the column's whole time again (7
+    # batches of values that all backtrack took 72 s). 0.2 s a value, 0.5 s the column: two
+    # values stopped, a third perhaps, in all; each batch with its own 0.5 s stopped 2 or 3 each.
+    from conftest import one_table_package
+    from peacetalks import match_with_python
+    from peacetalks.validate import validate_package
+
+    monkeypatch.setattr(match_with_python, "VALUE_LIMIT_SECONDS", 0.2)
+    monkeypatch.setattr(match_with_python, "COLUMN_LIMIT_SECONDS", 0.5)
+    monkeypatch.setattr(match_with_python, "COLUMN_LIMIT_SECONDS_PER_MB", 0)
+    monkeypatch.setattr(peacetalks.read_tables, "BATCH_BYTES", 200)
+    fields = [
+        {"name": "id", "type": "string", "description": "The row."},
+        {"name": "code", "type": "string", "description": "A code.", "constraints": {"pattern": r"(a+)+\s?"}},
+    ]
+    rows = "".join(f"r{n},{'a' * (30 + n)}!\n" for n in range(30))  # about 8 batches
+    problems = validate_package(one_table_package(tmp_path, fields, "id,code\n" + rows), frictionless="off").problems
+    assert [(p.line, p.rule) for p in problems] == [(n, "pattern") for n in range(2, 32)]
+    stopped = [p.line for p in problems if "its match took over 0.2 s" in p.message]
+    assert 2 <= len(stopped) <= 3 and stopped == list(range(2, 2 + len(stopped)))
+    ran_out = "the pattern could not be matched against this value: the column's time for the pattern (0.5 s a table"
+    assert all(p.message.startswith(ran_out) for p in problems[len(stopped) :])
+
+
+def test_a_pattern_python_s_re_backtracks_on_even_for_one_letter_does_not_hang_the_schema_check(tmp_path):
+    # Found by a review: the schema check asked pandas whether RE2 takes a pattern by matching it
+    # against "x", and pandas matched this one with Python's `re`, for hours.
+    import json
+    import subprocess
+    import sys
+
+    from conftest import one_table_package
+
+    fields = [
+        {"name": "id", "type": "string", "description": "The row."},
+        {"name": "code", "type": "string", "description": "A code.", "constraints": {"pattern": r"(?:a?|b?){36}\s"}},
+    ]
+    root = one_table_package(tmp_path, fields, "id,code\nr,x\n")
+    command = [sys.executable, "-m", "peacetalks", "validate", "--frictionless", "off", "--format", "json", str(root)]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=120)  # a hang fails here
+    [problem] = json.loads(result.stdout)["problems"]
+    assert (problem["line"], problem["rule"]) == (2, "pattern")
+    assert problem["message"] == "the pattern could not be matched against this value: its match took over 1 s and was stopped"

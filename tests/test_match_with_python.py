@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import pytest
 
 from peacetalks import match_with_python
@@ -38,6 +40,76 @@ def test_no_child_is_no_answer_and_the_caller_matches_in_its_own_process(monkeyp
     assert match(PATTERN, ["aaa"]) is None
 
 
-def test_a_child_that_cannot_answer_is_no_answer(monkeypatch):
-    monkeypatch.setattr(match_with_python, "CHILD", "import sys; sys.exit(3)")
+def test_a_child_that_ends_without_an_answer_fails_closed_rather_than_matching_here(monkeypatch):
+    # Ctrl-C in a terminal reaches the child too: matching in the validator's process instead,
+    # with no bound, brought back the hang (found by a review)
+    monkeypatch.setattr(match_with_python, "CHILD", "import sys; sys.exit(1)")
+    assert match(PATTERN, ["aaa", "b"]) == "xx"
+
+
+def test_a_child_with_no_timer_to_stop_a_match_is_no_answer(monkeypatch):
+    monkeypatch.setattr(match_with_python, "CHILD", f"import sys; sys.exit({match_with_python.NO_TIMER})")
     assert match(PATTERN, ["aaa"]) is None
+
+
+def test_a_child_that_outlives_its_limit_is_killed_and_no_value_is_reached(monkeypatch):
+    monkeypatch.setattr(match_with_python, "CHILD", "import time; time.sleep(60)")
+    monkeypatch.setattr(match_with_python, "GRACE_SECONDS", 0.5)
+    assert match(PATTERN, ["aaa", "b"], limit=0.5) == "--"
+
+
+def test_no_time_left_is_no_value_reached():
+    assert match(PATTERN, ["aaa", "b"], limit=0) == "--"
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads the processes from /proc")
+def test_ctrl_c_while_a_child_matches_ends_validate(tmp_path):
+    # Found by a review: Ctrl-C ended the child too, and the validator then matched the values
+    # itself, with no limit: still running 40 s later. A real SIGINT to the process group, as a
+    # terminal sends it, in a session of its own, so that a hang fails the test.
+    import os
+    import signal
+    import subprocess
+    import time
+    from pathlib import Path
+
+    from conftest import one_table_package
+
+    fields = [
+        {"name": "id", "type": "string", "description": "The row."},
+        {"name": "code", "type": "string", "description": "A code.", "constraints": {"pattern": r"(a+)+\s?"}},
+    ]
+    root = one_table_package(tmp_path, fields, "id,code\n" + "".join(f"r{n},{'a' * (30 + n)}!\n" for n in range(50)))
+    validator = subprocess.Popen(
+        [sys.executable, "-m", "peacetalks", "validate", "--frictionless", "off", str(root)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),  # as a terminal's job has it
+    )
+
+    def child_running() -> bool:
+        for status in Path("/proc").glob("[0-9]*/status"):
+            try:
+                fields = dict(line.split(":\t", 1) for line in status.read_text().splitlines() if ":\t" in line)
+                command = (status.parent / "cmdline").read_bytes()
+            except OSError:
+                continue
+            if fields.get("PPid", "").strip() == str(validator.pid) and b"match_with_python" in command:
+                return True
+        return False
+
+    try:
+        deadline = time.monotonic() + 60
+        while not child_running() and validator.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert child_running(), "no child matched the values"
+        os.killpg(validator.pid, signal.SIGINT)
+        _, stderr = validator.communicate(timeout=30)  # a hang fails here
+    finally:
+        if validator.poll() is None:
+            os.killpg(validator.pid, signal.SIGKILL)
+            validator.wait()
+    assert validator.returncode != 0
+    assert "Traceback" not in stderr

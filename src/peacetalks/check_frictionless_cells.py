@@ -89,10 +89,11 @@ def item_pattern(field: dict) -> str | None:
     return pattern if isinstance(pattern, str) else None
 
 
-def items_off_pattern(cells: dict[str, list], pattern: str) -> dict[str, str | None]:
+def items_off_pattern(cells: dict[str, list], pattern: str, column: str) -> dict[str, str | None]:
     """The values (as written) among `cells` (as read) with a text item that `pattern` does not
     match whole, matched as the checks match a column (`read_patterns.match_whole`), each with
-    why its item's match was stopped (`read_patterns.undecided`), or None."""
+    None, or why its items' matches were stopped (`read_patterns.undecided`) when none of its
+    items plainly fails."""
     from peacetalks.read_patterns import forget_undecided, match_whole, undecided
 
     forget_undecided()
@@ -103,9 +104,11 @@ def items_off_pattern(cells: dict[str, list], pattern: str) -> dict[str, str | N
                 owners.append(value)
                 items.append(item)
     off: dict[str, str | None] = {}
-    for owner, item, good in zip(owners, items, match_whole(pattern, items) if items else [], strict=True):
-        if not good and off.get(owner) is None:
-            off[owner] = undecided(pattern, None, item)
+    for owner, item, good in zip(owners, items, match_whole(pattern, items, column) if items else [], strict=True):
+        if not good:
+            why = undecided(pattern, column, item)
+            if owner not in off or why is None:  # an item that plainly fails outweighs one stopped
+                off[owner] = why
     return off
 
 
@@ -158,7 +161,7 @@ def check_frictionless_cells(table: RawTable, resource: Resource) -> list[Proble
             # As frictionless's reader notes it, and only where it would: items are read only in
             # an array with no note of its own (its items' notes say "array item").
             items_read = {v: read_as[v] for v in present if all(n.startswith(ITEM_NOTE) for n in notes[v].values())}
-            for value, stopped in items_off_pattern(items_read, pattern).items():
+            for value, stopped in items_off_pattern(items_read, pattern, name).items():
                 detail = f'{ITEM_NOTE}constraint "pattern" is "{pattern}"'
                 notes[value] = {**notes[value], "pattern": detail if stopped is None else Stopped(stopped, pattern)}
         bad = values.isin([value for value, found in notes.items() if found])

@@ -32,8 +32,11 @@ GRACE_SECONDS = 5
 # How often the child looks at the time while it matches.
 TICK_SECONDS = 0.05
 
-# One character per value in the child's answer.
-MATCHED, FAILED, TOO_SLOW, NOT_REACHED = "1", "0", "s", "-"
+# One character per value in the child's answer; `CHILD_FAILED` for every value when the child
+# ended without one (Ctrl-C in a terminal reaches it too).
+MATCHED, FAILED, TOO_SLOW, NOT_REACHED, CHILD_FAILED = "1", "0", "s", "-", "x"
+# The child's exit status on a system without the timer it stops a match with (Windows).
+NO_TIMER = 3
 
 CHILD = (
     "import json, sys; sys.path[:] = json.loads(sys.argv[1]); "
@@ -42,17 +45,26 @@ CHILD = (
 
 
 def column_limit(values: list[str]) -> float:
-    return COLUMN_LIMIT_SECONDS + COLUMN_LIMIT_SECONDS_PER_MB * sum(map(len, values)) / 1_000_000
+    """The time for matching `values` (`COLUMN_LIMIT_SECONDS`)."""
+    return COLUMN_LIMIT_SECONDS + per_mb_time(values)
 
 
-def match_with_python(pattern: str, values: list[str]) -> str | None:
+def per_mb_time(values: list[str]) -> float:
+    return COLUMN_LIMIT_SECONDS_PER_MB * sum(map(len, values)) / 1_000_000
+
+
+def match_with_python(pattern: str, values: list[str], limit: float | None = None) -> str | None:
     """A verdict for each of `values` on `re.match(pattern, value)`, as one character: `MATCHED`,
-    `FAILED`, `TOO_SLOW` (its match ran past its limit and was stopped) or `NOT_REACHED` (the
-    values' time ran out first). None when no child can start or it fails: the caller then
-    matches in its own process, as it did before this module."""
+    `FAILED`, `TOO_SLOW` (its match ran past its limit and was stopped), `NOT_REACHED` (the
+    `limit` for all of them, `column_limit` by default, ran out first) or `CHILD_FAILED`. None when
+    no child can start, or it has no timer: the caller then matches in its own process, as it did
+    before this module. A child that started and failed is not a reason to match here, unbounded:
+    Ctrl-C stops it as well, and the validator would then hang on the very match it was spared."""
     if not sys.executable or getattr(sys, "frozen", False):
         return None  # an embedded or frozen interpreter: `sys.executable` may not be a Python
-    limit = column_limit(values)
+    limit = column_limit(values) if limit is None else limit
+    if limit <= 0:
+        return NOT_REACHED * len(values)
     request = {
         "pattern": pattern,
         "values": values,
@@ -71,8 +83,10 @@ def match_with_python(pattern: str, values: list[str]) -> str | None:
         return NOT_REACHED * len(values)
     except (OSError, ValueError):
         return None
-    if done.returncode != 0 or len(done.stdout) != len(values):
+    if done.returncode == NO_TIMER:
         return None
+    if done.returncode != 0 or len(done.stdout) != len(values):
+        return CHILD_FAILED * len(values)
     return done.stdout
 
 
@@ -118,6 +132,10 @@ def verdicts(pattern: str, values: list[str], value_limit: list[float], limit: f
 
 def main() -> int:
     """The child: a request as JSON on stdin, the verdicts on stdout (`match_with_python`)."""
+    import signal
+
+    if not hasattr(signal, "setitimer"):
+        return NO_TIMER
     request = json.load(sys.stdin)
     sys.stdout.write(
         verdicts(request["pattern"], request["values"], request["value_limit"], request["column_limit"], request["tick"])

@@ -4,9 +4,11 @@ and refused, with a located reason, when Python cannot use them or warns about t
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import re
 import threading
+import time
 import warnings
 
 # The hint for a pattern Python warns about (a `[` inside a character class and the like).
@@ -81,19 +83,25 @@ def engine_problem(pattern: str) -> tuple[str, str | None] | None:
 
     from peacetalks.convert_types import text_column
 
+    # A column as the checks get it (`text_column`): the same dtype, so the same engine.
+    probe = text_column(pd.Series(["x"], dtype="str"), [""])
+    if runs_on_python(pattern, probe):
+        # Never RE2's (`\s`, a lookaround, ...): nothing to ask it, and Python's `re` can backtrack
+        # for hours on one letter, `(?:a?|b?){36}\s` on "x" (found by a review).
+        return None
     try:
-        # A column as the checks get it (`text_column`): the same dtype, so the same engine.
-        text_column(pd.Series(["x"], dtype="str"), [""]).str.match(anchored(pattern))
+        probe.str.match(anchored(pattern))
     except pa.ArrowException as error:
         hint = RE2_HINT
         return f"the pattern cannot be used by the checks' regular expression engine, RE2 ({error})", hint
     return None
 
 
-def match_whole(pattern: str, values):
+def match_whole(pattern: str, values, name: str | None = None):
     """Whether each of `values` (text) matches `pattern` whole, as the pattern check matches a
-    column (`matches`, over the columns' text dtype): the same engine, so the same verdicts. A
-    value whose match was stopped (`undecided`) does not match. A numpy array of booleans."""
+    column (`matches`, over the columns' text dtype, here named `name`): the same engine, so the
+    same verdicts. A value whose match was stopped (`undecided`) does not match. A numpy array of
+    booleans."""
     import numpy as np
     import pandas as pd
 
@@ -101,13 +109,13 @@ def match_whole(pattern: str, values):
 
     values = list(values)
     try:
-        column = text_column(pd.Series(values, dtype="str"), [])
+        column = text_column(pd.Series(values, dtype="str", name=name), [])
     except UnicodeEncodeError:
         # A lone surrogate (an item written as "\ud800" in JSON) is not text any engine here can
         # read, nor a file can hold: it fails the pattern, and the others are matched without it.
         readable = np.array([encodes(value) for value in values], dtype=bool)
         verdicts = np.zeros(len(values), dtype=bool)
-        verdicts[readable] = match_whole(pattern, [v for v, ok in zip(values, readable, strict=True) if ok])
+        verdicts[readable] = match_whole(pattern, [v for v, ok in zip(values, readable, strict=True) if ok], name)
         return verdicts
     return matches(pattern, column).fillna(False).to_numpy(dtype=bool)
 
@@ -126,14 +134,16 @@ def matches(pattern: str, column):
         return column.str.match(anchored(pattern), na=False)
     present = column.notna().to_numpy()
     values = column[present].tolist()
-    found = child.match_with_python(anchored(pattern), values) if values else ""
+    started, limit = time.monotonic(), time_left(pattern, column.name, values)
+    found = child.match_with_python(anchored(pattern), values, limit) if values else ""
     if found is None:  # no child could start: matched here, with no bound, as pandas would
         return column.str.match(anchored(pattern), na=False)
+    spend(pattern, column.name, limit - (time.monotonic() - started))
     verdicts = pd.Series(False, index=column.index)
     verdicts[present] = [verdict == child.MATCHED for verdict in found]
     stopped = [(value, verdict) for value, verdict in zip(values, found, strict=True) if verdict not in (child.MATCHED, child.FAILED)]
     if stopped:
-        record_undecided(pattern, column.name, stopped, child.column_limit(values))
+        record_undecided(pattern, column.name, stopped)
     return verdicts
 
 
@@ -144,6 +154,39 @@ def runs_on_python(pattern: str, column) -> bool:
     missing, Python's `re` is assumed, whose matches are bounded here)."""
     decide = getattr(column.array, "_needs_python_regex", None)
     return True if decide is None else bool(decide(anchored(pattern)))
+
+
+# The time each column has left for Python's `re`, by column name and pattern, while a table is
+# checked in batches (`one_time_limit_per_table`), in the thread that checks it.
+_TIME_LEFT = threading.local()
+
+
+@contextlib.contextmanager
+def one_time_limit_per_table():
+    """Within it, a column's time for matching its values with Python's `re` (`match_with_python.
+    column_limit`: 10 s, plus 2 s per MB) is one for the whole table, carried from batch to batch:
+    not 10 s more for each of a large table's batches (found by a review: 7 batches of values
+    that all backtrack took 72 s)."""
+    _TIME_LEFT.seconds = {}
+    try:
+        yield
+    finally:
+        del _TIME_LEFT.seconds
+
+
+def time_left(pattern: str, column: object, values: list[str]) -> float:
+    from peacetalks import match_with_python as child
+
+    left = getattr(_TIME_LEFT, "seconds", {})
+    if (column, pattern) not in left:
+        return child.column_limit(values)
+    return left[(column, pattern)] + child.per_mb_time(values)
+
+
+def spend(pattern: str, column: object, remaining: float) -> None:
+    left = getattr(_TIME_LEFT, "seconds", None)
+    if left is not None:
+        left[(column, pattern)] = remaining
 
 
 # Values whose match against a pattern was stopped (`matches`), with why, for the report, by
@@ -163,7 +206,7 @@ def forget_undecided() -> None:
     stopped_values().clear()
 
 
-def record_undecided(pattern: str, column: object, stopped: list[tuple[str, str]], column_seconds: float) -> None:
+def record_undecided(pattern: str, column: object, stopped: list[tuple[str, str]]) -> None:
     from peacetalks import match_with_python as child
 
     found = stopped_values()
@@ -171,15 +214,20 @@ def record_undecided(pattern: str, column: object, stopped: list[tuple[str, str]
         if verdict == child.TOO_SLOW:
             seconds = child.VALUE_LIMIT_SECONDS + child.VALUE_LIMIT_SECONDS_PER_MB * len(value) / 1_000_000
             why = f"its match took over {seconds:.3g} s and was stopped"
+        elif verdict == child.NOT_REACHED:
+            why = (
+                f"the column's time for the pattern ({child.COLUMN_LIMIT_SECONDS:g} s a table, "
+                f"plus {child.COLUMN_LIMIT_SECONDS_PER_MB:g} s per MB of its values) ran out first"
+            )
         else:
-            why = f"the {column_seconds:.3g} s for matching the column ran out first"
+            why = "the process matching the column's values ended without an answer"
         found[(pattern, column, value)] = why
 
 
 def undecided(pattern: str, column: object, value) -> str | None:
-    """Why `value`'s match against `pattern` in the column of that name (None for `match_whole`'s)
-    was stopped, in this thread since `forget_undecided`, to follow "could not be matched: "; None
-    when it was not."""
+    """Why `value`'s match against `pattern` in the column of that name (None for `match_whole`'s
+    unnamed values) was stopped, in this thread since `forget_undecided`, to follow "could not be
+    matched: "; None when it was not."""
     return stopped_values().get((pattern, column, value)) if isinstance(value, str) else None
 
 

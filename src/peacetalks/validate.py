@@ -433,6 +433,7 @@ def check_batches(package: Package, resource, header: list[str], files, texts, n
     from peacetalks.check_cells import check_cells
     from peacetalks.check_data import check_table
     from peacetalks.check_frictionless_cells import check_frictionless_cells
+    from peacetalks.read_patterns import one_time_limit_per_table
     from peacetalks.read_tables import RawTable, drop_blank_rows, read_batches
 
     path = package.root / resource.path
@@ -457,23 +458,25 @@ def check_batches(package: Package, resource, header: list[str], files, texts, n
     kept: list[pd.DataFrame] = []
     count = 0
     try:
-        for frame in read_batches(path, len(header)):
-            if stopped.is_set():
-                raise CancelledError(f"{own}: the check was stopped")
-            frame.columns = header
-            frame, blank = drop_blank_rows(frame, file)
-            problems += blank
-            count += len(frame)
-            table = RawTable(own, file, header, frame, blank)
-            typed, table_problems = check_table(table, resource, keys=False)
-            problems += check_cells(table, resource, table_problems)
-            if read is not None:
-                by_reader += check_frictionless_cells(table, resource)
-            problems += check_joins(package, [per_batch], {own: typed}, files, texts)
-            kept.append(frame.loc[:, ~frame.columns.duplicated()][columns])
-            del table, typed, frame
-            if len(kept) % RELEASE_EVERY == 0:
-                release_memory()
+        # A column's time for Python's `re` is the table's, not each batch's.
+        with one_time_limit_per_table():
+            for frame in read_batches(path, len(header)):
+                if stopped.is_set():
+                    raise CancelledError(f"{own}: the check was stopped")
+                frame.columns = header
+                frame, blank = drop_blank_rows(frame, file)
+                problems += blank
+                count += len(frame)
+                table = RawTable(own, file, header, frame, blank)
+                typed, table_problems = check_table(table, resource, keys=False)
+                problems += check_cells(table, resource, table_problems)
+                if read is not None:
+                    by_reader += check_frictionless_cells(table, resource)
+                problems += check_joins(package, [per_batch], {own: typed}, files, texts)
+                kept.append(frame.loc[:, ~frame.columns.duplicated()][columns])
+                del table, typed, frame
+                if len(kept) % RELEASE_EVERY == 0:
+                    release_memory()
     except pa.ArrowInvalid:
         return None
     text = pd.concat(kept) if kept else pd.DataFrame(columns=columns, dtype="str")
