@@ -202,3 +202,21 @@ def test_a_pattern_python_s_re_backtracks_on_even_for_one_letter_does_not_hang_t
     [problem] = json.loads(result.stdout)["problems"]
     assert (problem["line"], problem["rule"]) == (2, "pattern")
     assert problem["message"] == "the pattern could not be matched against this value: its match took over 1 s and was stopped"
+
+
+def test_batches_of_values_that_match_at_once_do_not_use_up_a_column_s_time(tmp_path, monkeypatch):
+    # Found by a review: the start of each batch's child was charged to the column's time, and
+    # after some 300 batches every value "could not be matched". 0.3 s here, about 40 batches.
+    from conftest import one_table_package
+    from peacetalks import match_with_python
+    from peacetalks.validate import validate_package
+
+    monkeypatch.setattr(match_with_python, "COLUMN_LIMIT_SECONDS", 0.3)
+    monkeypatch.setattr(match_with_python, "COLUMN_LIMIT_SECONDS_PER_MB", 0)
+    monkeypatch.setattr(peacetalks.read_tables, "BATCH_BYTES", 100)
+    fields = [
+        {"name": "id", "type": "string", "description": "The row."},
+        {"name": "code", "type": "string", "description": "A code.", "constraints": {"pattern": r"\S+"}},
+    ]
+    rows = "".join(f"r{n},yes\n" for n in range(400))
+    assert validate_package(one_table_package(tmp_path, fields, "id,code\n" + rows), frictionless="off").problems == []

@@ -7,6 +7,7 @@ import sys
 import pytest
 
 from peacetalks import match_with_python
+from peacetalks.match_with_python import NOT_REACHED
 from peacetalks.match_with_python import match_with_python as match
 
 # Python's `re` backtracks for hours on this value against `(a+)+`, with anything after it.
@@ -21,18 +22,18 @@ def short_limits(monkeypatch):
 
 
 def test_a_value_on_which_the_pattern_backtracks_is_stopped_and_the_others_are_answered(short_limits):
-    assert match(PATTERN, ["aaa", BACKTRACKS, "b", "a ", "a  "]) == "1s010"
+    assert match(PATTERN, ["aaa", BACKTRACKS, "b", "a ", "a  "]).verdicts == "1s010"
 
 
 def test_values_not_reached_when_the_column_s_time_runs_out_are_said_so(monkeypatch, short_limits):
     monkeypatch.setattr(match_with_python, "COLUMN_LIMIT_SECONDS", 0.5)
     # 0.2 s each: the third is cut short by the column's 0.5 s, the last two are never tried
-    assert match(PATTERN, [BACKTRACKS] * 3 + ["aa", "b"]) == "ss---"
+    assert match(PATTERN, [BACKTRACKS] * 3 + ["aa", "b"]).verdicts == "ss---"
 
 
 def test_a_value_json_cannot_hold_as_utf_8_is_matched_as_written():
     # a lone surrogate: an array's item written as "\ud800" in JSON
-    assert match(r"(?:\ud800\s?)\Z", ["\ud800", "x"]) == "10"
+    assert match(r"(?:\ud800\s?)\Z", ["\ud800", "x"]).verdicts == "10"
 
 
 def test_no_child_is_no_answer_and_the_caller_matches_in_its_own_process(monkeypatch):
@@ -44,7 +45,7 @@ def test_a_child_that_ends_without_an_answer_fails_closed_rather_than_matching_h
     # Ctrl-C in a terminal reaches the child too: matching in the validator's process instead,
     # with no bound, brought back the hang (found by a review)
     monkeypatch.setattr(match_with_python, "CHILD", "import sys; sys.exit(1)")
-    assert match(PATTERN, ["aaa", "b"]) == "xx"
+    assert match(PATTERN, ["aaa", "b"]).verdicts == "xx"
 
 
 def test_a_child_with_no_timer_to_stop_a_match_is_no_answer(monkeypatch):
@@ -55,15 +56,15 @@ def test_a_child_with_no_timer_to_stop_a_match_is_no_answer(monkeypatch):
 def test_a_child_that_outlives_its_limit_is_killed_and_no_value_is_reached(monkeypatch):
     monkeypatch.setattr(match_with_python, "CHILD", "import time; time.sleep(60)")
     monkeypatch.setattr(match_with_python, "GRACE_SECONDS", 0.5)
-    assert match(PATTERN, ["aaa", "b"], limit=0.5) == "--"
+    assert match(PATTERN, ["aaa", "b"], limit=0.5) == (NOT_REACHED * 2, 0.5)
 
 
 def test_no_time_left_is_no_value_reached():
-    assert match(PATTERN, ["aaa", "b"], limit=0) == "--"
+    assert match(PATTERN, ["aaa", "b"], limit=0) == (NOT_REACHED * 2, 0)
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads the processes from /proc")
-def test_ctrl_c_while_a_child_matches_ends_validate(tmp_path):
+def test_ctrl_c_while_a_child_matches_ends_validate_at_once(tmp_path):
     # Found by a review: Ctrl-C ended the child too, and the validator then matched the values
     # itself, with no limit: still running 40 s later. A real SIGINT to the process group, as a
     # terminal sends it, in a session of its own, so that a hang fails the test.
@@ -79,7 +80,11 @@ def test_ctrl_c_while_a_child_matches_ends_validate(tmp_path):
         {"name": "id", "type": "string", "description": "The row."},
         {"name": "code", "type": "string", "description": "A code.", "constraints": {"pattern": r"(a+)+\s?"}},
     ]
-    root = one_table_package(tmp_path, fields, "id,code\n" + "".join(f"r{n},{'a' * (30 + n)}!\n" for n in range(50)))
+    # Six columns: once Ctrl-C has ended the first one's child, no other starts (found by a review:
+    # each took its 10 s, 50 s in all).
+    fields += [{**fields[1], "name": f"code{n}"} for n in range(5)]
+    rows = "".join(f"r{n}" + f",{'a' * (30 + n)}!" * 6 + "\n" for n in range(15))
+    root = one_table_package(tmp_path, fields, "id,code," + ",".join(f"code{n}" for n in range(5)) + "\n" + rows)
     validator = subprocess.Popen(
         [sys.executable, "-m", "peacetalks", "validate", "--frictionless", "off", str(root)],
         stdout=subprocess.DEVNULL,

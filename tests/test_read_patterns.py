@@ -116,3 +116,21 @@ def test_a_value_on_which_python_s_re_backtracks_fails_the_pattern_and_says_why(
     assert undecided(r"(a+)+\s?", "code", STUCK) == "its match took over 0.2 s and was stopped"
     assert undecided(r"(a+)+\s?", "code", "b") is None
     assert undecided(r"(a+)+\s?", "other", STUCK) is None  # another column: pandas may have chosen RE2 there
+
+
+def test_a_column_s_padded_ids_share_its_time_for_python_s_re(short_limits, monkeypatch):
+    # `check_cells` matches a padded id again without its spaces: found by a review, with a time of
+    # its own, which doubled the column's
+    import pandas as pd
+
+    from peacetalks import match_with_python
+    from peacetalks.read_patterns import match_whole, matches, one_time_limit_per_table, undecided
+
+    monkeypatch.setattr(match_with_python, "COLUMN_LIMIT_SECONDS", 0.3)
+    monkeypatch.setattr(match_with_python, "COLUMN_LIMIT_SECONDS_PER_MB", 0)
+    pattern, other = r"(a+)+\s?", "a" * 41 + "!"
+    with one_time_limit_per_table():
+        assert not matches(pattern, pd.Series([STUCK, STUCK + "a"], dtype="str", name="code")).any()
+        assert match_whole(pattern, [other], "code").tolist() == [False]
+    assert undecided(pattern, "code", STUCK) == "its match took over 0.2 s and was stopped"
+    assert undecided(pattern, "code", other).startswith("the column's time for the pattern (0.3 s a table")

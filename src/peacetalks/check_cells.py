@@ -127,7 +127,7 @@ def check_cells(table: RawTable, resource: Resource, table_problems: list[Proble
             # The pattern's verdict on the id without its spaces, by the pattern check's own engine;
             # without them a missing value (" NA") is no value to match.
             stripped = [value.strip() for value in spaced]
-            fine = match_whole(pattern, stripped) if isinstance(pattern, str) and stripped else [True] * len(stripped)
+            fine = match_whole(pattern, stripped, column) if isinstance(pattern, str) and stripped else [True] * len(stripped)
             missing = missing_values(resource.schema, field)
             for line, value, good in zip(spaced.index, stripped, fine, strict=True):
                 if good or value in missing:

@@ -14,9 +14,11 @@ from __future__ import annotations
 
 import json
 import math
+import signal
 import subprocess
 import sys
 import time
+from typing import NamedTuple
 
 # A value's match is stopped after this long, plus the per-MB time for long values. A pattern
 # that does not backtrack reads tens of MB a second in Python's `re`: a value that takes a second
@@ -53,18 +55,29 @@ def per_mb_time(values: list[str]) -> float:
     return COLUMN_LIMIT_SECONDS_PER_MB * sum(map(len, values)) / 1_000_000
 
 
-def match_with_python(pattern: str, values: list[str], limit: float | None = None) -> str | None:
+class Answer(NamedTuple):
+    """The child's verdicts (`match_with_python`), and the seconds it spent matching them."""
+
+    verdicts: str
+    seconds: float
+
+
+def match_with_python(pattern: str, values: list[str], limit: float | None = None) -> Answer | None:
     """A verdict for each of `values` on `re.match(pattern, value)`, as one character: `MATCHED`,
     `FAILED`, `TOO_SLOW` (its match ran past its limit and was stopped), `NOT_REACHED` (the
-    `limit` for all of them, `column_limit` by default, ran out first) or `CHILD_FAILED`. None when
-    no child can start, or it has no timer: the caller then matches in its own process, as it did
-    before this module. A child that started and failed is not a reason to match here, unbounded:
-    Ctrl-C stops it as well, and the validator would then hang on the very match it was spared."""
+    `limit` for all of them, `column_limit` by default, ran out first) or `CHILD_FAILED`; and the
+    seconds spent matching, without the child's start (which, batch after batch, would use up a
+    column's time on values that match at once). None when no child can start, or it has no
+    timer: the caller then matches in its own process, as it did before this module. A child
+    that started and failed is not a reason to match here, unbounded: the validator would then
+    hang on the very match it was spared. Ctrl-C, which a terminal sends the child too, ends the
+    child and raises KeyboardInterrupt here, in the thread that waits on it: not one more child,
+    10 s each, for each column left."""
     if not sys.executable or getattr(sys, "frozen", False):
         return None  # an embedded or frozen interpreter: `sys.executable` may not be a Python
     limit = column_limit(values) if limit is None else limit
     if limit <= 0:
-        return NOT_REACHED * len(values)
+        return Answer(NOT_REACHED * len(values), 0.0)
     request = {
         "pattern": pattern,
         "values": values,
@@ -80,14 +93,17 @@ def match_with_python(pattern: str, values: list[str], limit: float | None = Non
             command, input=json.dumps(request), capture_output=True, text=True, encoding="ascii", timeout=limit + GRACE_SECONDS
         )
     except subprocess.TimeoutExpired:
-        return NOT_REACHED * len(values)
+        return Answer(NOT_REACHED * len(values), limit)
     except (OSError, ValueError):
         return None
+    if done.returncode == -signal.SIGINT:
+        raise KeyboardInterrupt
     if done.returncode == NO_TIMER:
         return None
-    if done.returncode != 0 or len(done.stdout) != len(values):
-        return CHILD_FAILED * len(values)
-    return done.stdout
+    verdicts, _, seconds = done.stdout.partition("\n")
+    if done.returncode != 0 or len(verdicts) != len(values):
+        return Answer(CHILD_FAILED * len(values), 0.0)
+    return Answer(verdicts, float(seconds))
 
 
 class TooSlow(BaseException):
@@ -97,7 +113,6 @@ class TooSlow(BaseException):
 def verdicts(pattern: str, values: list[str], value_limit: list[float], limit: float, tick: float) -> str:
     """The child's work (see `match_with_python`)."""
     import re
-    import signal
 
     matcher = re.compile(pattern).match
     # When the match of the current value must stop; infinite between matches.
@@ -131,13 +146,15 @@ def verdicts(pattern: str, values: list[str], value_limit: list[float], limit: f
 
 
 def main() -> int:
-    """The child: a request as JSON on stdin, the verdicts on stdout (`match_with_python`)."""
-    import signal
-
+    """The child: a request as JSON on stdin; on stdout the verdicts, a line end, and the seconds
+    spent matching (`match_with_python`)."""
     if not hasattr(signal, "setitimer"):
         return NO_TIMER
+    # Ctrl-C ends the child by the signal, which tells the parent it was Ctrl-C (a
+    # KeyboardInterrupt would end it like any error).
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
     request = json.load(sys.stdin)
-    sys.stdout.write(
-        verdicts(request["pattern"], request["values"], request["value_limit"], request["column_limit"], request["tick"])
-    )
+    started = time.monotonic()
+    found = verdicts(request["pattern"], request["values"], request["value_limit"], request["column_limit"], request["tick"])
+    sys.stdout.write(f"{found}\n{time.monotonic() - started}")
     return 0

@@ -8,7 +8,6 @@ import contextlib
 import functools
 import re
 import threading
-import time
 import warnings
 
 # The hint for a pattern Python warns about (a `[` inside a character class and the like).
@@ -134,11 +133,12 @@ def matches(pattern: str, column):
         return column.str.match(anchored(pattern), na=False)
     present = column.notna().to_numpy()
     values = column[present].tolist()
-    started, limit = time.monotonic(), time_left(pattern, column.name, values)
-    found = child.match_with_python(anchored(pattern), values, limit) if values else ""
-    if found is None:  # no child could start: matched here, with no bound, as pandas would
+    limit = time_left(pattern, column.name, values)
+    answer = child.match_with_python(anchored(pattern), values, limit) if values else child.Answer("", 0.0)
+    if answer is None:  # no child could start: matched here, with no bound, as pandas would
         return column.str.match(anchored(pattern), na=False)
-    spend(pattern, column.name, limit - (time.monotonic() - started))
+    spend(pattern, column.name, limit - answer.seconds)
+    found = answer.verdicts
     verdicts = pd.Series(False, index=column.index)
     verdicts[present] = [verdict == child.MATCHED for verdict in found]
     stopped = [(value, verdict) for value, verdict in zip(values, found, strict=True) if verdict not in (child.MATCHED, child.FAILED)]
@@ -164,9 +164,10 @@ _TIME_LEFT = threading.local()
 @contextlib.contextmanager
 def one_time_limit_per_table():
     """Within it, a column's time for matching its values with Python's `re` (`match_with_python.
-    column_limit`: 10 s, plus 2 s per MB) is one for the whole table, carried from batch to batch:
-    not 10 s more for each of a large table's batches (found by a review: 7 batches of values
-    that all backtrack took 72 s)."""
+    column_limit`: 10 s, plus 2 s per MB) is one for the whole table, carried from batch to batch,
+    and shared with the match of its padded ids without their spaces (`check_cells`): not 10 s
+    more for each of a large table's batches (found by a review: 7 batches of values that all
+    backtrack took 72 s)."""
     _TIME_LEFT.seconds = {}
     try:
         yield

@@ -364,16 +364,18 @@ def check_whole_table(package: Package, resource, parents, files, texts, read: l
     from peacetalks.check_cells import check_cells
     from peacetalks.check_data import check_table
     from peacetalks.check_frictionless_cells import check_frictionless_cells
+    from peacetalks.read_patterns import one_time_limit_per_table
     from peacetalks.read_tables import read_table
 
     table = read_table(package.root, resource.name, resource.path)
     problems = list(table.problems)
     if not table.header:
         return problems, None, None
-    typed, table_problems = check_table(table, resource)
-    problems += check_cells(table, resource, table_problems)
-    if read is not None:
-        read += check_frictionless_cells(table, resource)
+    with one_time_limit_per_table():
+        typed, table_problems = check_table(table, resource)
+        problems += check_cells(table, resource, table_problems)
+        if read is not None:
+            read += check_frictionless_cells(table, resource)
     del table
     if parents is not None:
         problems += check_joins(package, [resource], {**parents(), resource.name: typed}, files, texts)
