@@ -64,10 +64,12 @@ def test_no_time_left_is_no_value_reached():
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads the processes from /proc")
-def test_ctrl_c_while_a_child_matches_ends_validate_at_once(tmp_path):
+@pytest.mark.parametrize("to_group", [True, False], ids=["to-the-process-group", "to-the-validator-alone"])
+def test_ctrl_c_while_a_child_matches_ends_validate_at_once(tmp_path, to_group):
     # Found by a review: Ctrl-C ended the child too, and the validator then matched the values
     # itself, with no limit: still running 40 s later. A real SIGINT to the process group, as a
-    # terminal sends it, in a session of its own, so that a hang fails the test.
+    # terminal sends it, or to the validator alone (`kill -INT`, `timeout -s INT`), in a session of
+    # its own, so that a hang fails the test.
     import os
     import signal
     import subprocess
@@ -81,7 +83,7 @@ def test_ctrl_c_while_a_child_matches_ends_validate_at_once(tmp_path):
         {"name": "code", "type": "string", "description": "A code.", "constraints": {"pattern": r"(a+)+\s?"}},
     ]
     # Six columns: once Ctrl-C has ended the first one's child, no other starts (found by a review:
-    # each took its 10 s, 50 s in all).
+    # each took its 10 s, 50 s in all; sent to the validator alone, its child went on too).
     fields += [{**fields[1], "name": f"code{n}"} for n in range(5)]
     rows = "".join(f"r{n}" + f",{'a' * (30 + n)}!" * 6 + "\n" for n in range(15))
     root = one_table_package(tmp_path, fields, "id,code," + ",".join(f"code{n}" for n in range(5)) + "\n" + rows)
@@ -110,7 +112,7 @@ def test_ctrl_c_while_a_child_matches_ends_validate_at_once(tmp_path):
         while not child_running() and validator.poll() is None and time.monotonic() < deadline:
             time.sleep(0.05)
         assert child_running(), "no child matched the values"
-        os.killpg(validator.pid, signal.SIGINT)
+        (os.killpg if to_group else os.kill)(validator.pid, signal.SIGINT)
         _, stderr = validator.communicate(timeout=30)  # a hang fails here
     finally:
         if validator.poll() is None:

@@ -132,7 +132,7 @@ def pandera_problems(
             hint = f"pattern: {pattern}"
             stopped = undecided(pattern, column, value)
             if stopped:
-                message, hint = f"the pattern could not be matched against this value: {stopped}", f"{hint}; {BACKTRACKING_HINT}"
+                message, hint = f"whether the value matches the pattern is unknown: {stopped}", f"{hint}; {BACKTRACKING_HINT}"
         elif rule == "length" and field is not None:
             constraints = field["constraints"]
             hint = f"length from {constraints.get('minLength', 0)} to {constraints.get('maxLength', 'any')}"

@@ -204,7 +204,7 @@ def note_problem(file: str, schema_file: str, descriptor: dict, note: str, detai
         hint = TYPE_HINTS.get(shown, f"frictionless: {detail}")
         return Problem.at(file, "type", f"not a valid {shown}", line=line, column=column, value=value, hint=hint)
     if isinstance(detail, Stopped):
-        message = f"the items' `pattern` could not be matched against an item: {detail.why}"
+        message = f"whether an item matches the items' `pattern` is unknown: {detail.why}"
         hint = f"items' pattern: {detail.pattern}; {BACKTRACKING_HINT}"
         return Problem.at(file, "pattern", message, line=line, column=column, value=value, hint=hint)
     rule = CONSTRAINT_RULES.get(note, note)

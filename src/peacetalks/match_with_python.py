@@ -7,16 +7,18 @@ threads, and a thread inside one match holds the interpreter. The child stops a 
 (Python's `re` looks for signals as it goes, and a timer sends one), so it never outlives its
 limits either; the parent kills it only if it does not answer in time.
 
-This module imports nothing but the standard library: the child starts in about 20 ms.
+This module imports nothing but the standard library: the child starts in about 30 ms.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import signal
 import subprocess
 import sys
+import threading
 import time
 from typing import NamedTuple
 
@@ -35,7 +37,7 @@ GRACE_SECONDS = 5
 TICK_SECONDS = 0.05
 
 # One character per value in the child's answer; `CHILD_FAILED` for every value when the child
-# ended without one (Ctrl-C in a terminal reaches it too).
+# ended without one.
 MATCHED, FAILED, TOO_SLOW, NOT_REACHED, CHILD_FAILED = "1", "0", "s", "-", "x"
 # The child's exit status on a system without the timer it stops a match with (Windows).
 NO_TIMER = 3
@@ -67,14 +69,18 @@ def match_with_python(pattern: str, values: list[str], limit: float | None = Non
     `FAILED`, `TOO_SLOW` (its match ran past its limit and was stopped), `NOT_REACHED` (the
     `limit` for all of them, `column_limit` by default, ran out first) or `CHILD_FAILED`; and the
     seconds spent matching, without the child's start (which, batch after batch, would use up a
-    column's time on values that match at once). None when no child can start, or it has no
-    timer: the caller then matches in its own process, as it did before this module. A child
-    that started and failed is not a reason to match here, unbounded: the validator would then
-    hang on the very match it was spared. Ctrl-C, which a terminal sends the child too, ends the
-    child and raises KeyboardInterrupt here, in the thread that waits on it: not one more child,
-    10 s each, for each column left."""
-    if not sys.executable or getattr(sys, "frozen", False):
+    column's time on values that match at once). None when no child can start, or there is no
+    timer to stop a match with (Windows): the caller then matches in its own process, as it did
+    before this module. A child that started and failed is not a reason to match here, unbounded:
+    the validator would then hang on the very match it was spared.
+    Ctrl-C raises KeyboardInterrupt here, in the thread that waits on the child, rather than start
+    one more child, 10 s each, for each column left: when a terminal sends it to the child too,
+    which dies of it; and when it reaches the validator alone, whose schedule then sets the table's
+    stop event (`stop_when`), which ends the child."""
+    if not sys.executable or getattr(sys, "frozen", False) or not hasattr(signal, "setitimer"):
         return None  # an embedded or frozen interpreter: `sys.executable` may not be a Python
+    if stop_asked():
+        raise KeyboardInterrupt
     limit = column_limit(values) if limit is None else limit
     if limit <= 0:
         return Answer(NOT_REACHED * len(values), 0.0)
@@ -89,21 +95,59 @@ def match_with_python(pattern: str, values: list[str], limit: float | None = Non
     # -I -S: nothing from the environment or site-packages is needed, and the start is quicker.
     command = [sys.executable, "-I", "-S", "-c", CHILD, json.dumps(path)]
     try:
-        done = subprocess.run(
-            command, input=json.dumps(request), capture_output=True, text=True, encoding="ascii", timeout=limit + GRACE_SECONDS
+        child = subprocess.Popen(
+            command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, encoding="ascii"
         )
-    except subprocess.TimeoutExpired:
-        return Answer(NOT_REACHED * len(values), limit)
     except (OSError, ValueError):
         return None
-    if done.returncode == -signal.SIGINT:
+    with child:
+        output = answer_of(child, json.dumps(request), time.monotonic() + limit + GRACE_SECONDS)
+    if output is None:
+        return Answer(NOT_REACHED * len(values), limit)
+    if child.returncode == -signal.SIGINT or stop_asked():
         raise KeyboardInterrupt
-    if done.returncode == NO_TIMER:
+    if child.returncode == NO_TIMER:
         return None
-    verdicts, _, seconds = done.stdout.partition("\n")
-    if done.returncode != 0 or len(verdicts) != len(values):
+    verdicts, _, seconds = output.partition("\n")
+    if child.returncode != 0 or len(verdicts) != len(values):
         return Answer(CHILD_FAILED * len(values), 0.0)
     return Answer(verdicts, float(seconds))
+
+
+def answer_of(child: subprocess.Popen, request: str, deadline: float) -> str | None:
+    """The child's output, or None when it is past `deadline` (it is then killed). Looks at the
+    table's stop event (`stop_when`) every tick: a child killed then gives what it has."""
+    given: str | None = request
+    while True:
+        try:
+            output, _ = child.communicate(given, timeout=TICK_SECONDS)
+            return output
+        except subprocess.TimeoutExpired:
+            given = None  # sent once; asked again, `communicate` goes on where it was
+        if time.monotonic() > deadline or stop_asked():
+            child.kill()
+            output, _ = child.communicate()
+            return output if stop_asked() else None
+
+
+# The stop event of the table the thread checks (`stop_when`).
+_STOP = threading.local()
+
+
+@contextlib.contextmanager
+def stop_when(event: threading.Event):
+    """Within it, the thread's matches end once `event` is set: the schedule of the tables
+    (`validate.check_parents_first`) sets it on Ctrl-C, which may reach the validator alone."""
+    _STOP.event = event
+    try:
+        yield
+    finally:
+        _STOP.event = None
+
+
+def stop_asked() -> bool:
+    event = getattr(_STOP, "event", None)
+    return event is not None and event.is_set()
 
 
 class TooSlow(BaseException):

@@ -214,11 +214,11 @@ def record_undecided(pattern: str, column: object, stopped: list[tuple[str, str]
     for value, verdict in stopped:
         if verdict == child.TOO_SLOW:
             seconds = child.VALUE_LIMIT_SECONDS + child.VALUE_LIMIT_SECONDS_PER_MB * len(value) / 1_000_000
-            why = f"its match took over {seconds:.3g} s and was stopped"
+            why = f"matching it was stopped after {seconds:.3g} s"
         elif verdict == child.NOT_REACHED:
             why = (
-                f"the column's time for the pattern ({child.COLUMN_LIMIT_SECONDS:g} s a table, "
-                f"plus {child.COLUMN_LIMIT_SECONDS_PER_MB:g} s per MB of its values) ran out first"
+                f"the column's time for matching ({child.COLUMN_LIMIT_SECONDS:g} s a table, "
+                f"plus {child.COLUMN_LIMIT_SECONDS_PER_MB:g} s per MB of its values) ran out before it"
             )
         else:
             why = "the process matching the column's values ended without an answer"
@@ -227,16 +227,15 @@ def record_undecided(pattern: str, column: object, stopped: list[tuple[str, str]
 
 def undecided(pattern: str, column: object, value) -> str | None:
     """Why `value`'s match against `pattern` in the column of that name (None for `match_whole`'s
-    unnamed values) was stopped, in this thread since `forget_undecided`, to follow "could not be
-    matched: "; None when it was not."""
+    unnamed values) was stopped, in this thread since `forget_undecided`, to follow "whether it
+    matches is unknown: "; None when it was not."""
     return stopped_values().get((pattern, column, value)) if isinstance(value, str) else None
 
 
-# The hint for a value whose match was stopped.
+# The hint for a value whose match was stopped: the pattern is what to change.
 BACKTRACKING_HINT = (
-    "pandas matches this pattern with Python's regular expressions (for its \\s, \\S, lookaround, backreference or \\u escape, "
-    "or \\w, \\d, \\b on non-ASCII text), which can take hours on one value when repeats nest, as in (a+)+ or (\\w+\\s?)+: "
-    "write the pattern without nested repeats, as [a-z]+( [a-z]+)*"
+    "repeats that nest, as in (a+)+ or (\\w+\\s?)+, can take hours on a value they do not match: "
+    "start each repeat with what the one before cannot match, as in \\w+(\\s\\w+)*\\s?"
 )
 
 

@@ -105,7 +105,7 @@ def run_checks(package: Package, problems: list[Problem], frictionless: str) -> 
 
             if full and data_pass is None and not damaged(problems):
                 # A large package in "full": the pass starts now, in a process of its own all the same,
-                # so that it can be stopped (its time limit, Ctrl-C) even inside a regular expression.
+                # so that it can be stopped (its time limit, Ctrl-C) wherever it is.
                 data_pass = start_data_pass(package)
             findings, covered = second_opinion(package, problems, files, full, data_pass)
             findings = in_reader_words(findings, usable)
@@ -229,8 +229,11 @@ def check_tables(package: Package, usable, problems: list[Problem], read: list |
     needed = referenced_columns(usable)
 
     def check(resource, parents, stopped):
+        from peacetalks.match_with_python import stop_when
+
         files[resource.name] = resource.path  # the same path, unless the name repeats
-        return check_one_table(package, resource, parents, files, texts, needed, stopped, read)
+        with stop_when(stopped):  # a pattern's matches in a process of their own end too
+            return check_one_table(package, resource, parents, files, texts, needed, stopped, read)
 
     # Names that repeat (a descriptor problem, reported) cannot tell tables apart: then one at a time.
     if len(files) == len(usable):
@@ -577,8 +580,7 @@ def damaged(problems: list[Problem]) -> bool:
 def second_opinion(package: Package, problems: list[Problem], files, full: bool, data_pass=None) -> tuple[list[Problem], bool]:
     """Frictionless's findings, and whether its pass over the data read every cell (none of its
     findings says it could not read a table or the descriptor, and no table reached its limit of
-    findings, and it ran in a process of its own, with the patterns): the columns only frictionless
-    reads are then checked. `full`: on the data too, not only the descriptor; `data_pass`: the
+    findings): the columns only frictionless reads are then checked. `full`: on the data too, not only the descriptor; `data_pass`: the
     process running that pass, or None."""
     from collections import Counter
 
@@ -593,11 +595,9 @@ def second_opinion(package: Package, problems: list[Problem], files, full: bool,
         except PassTooLong:
             # Its findings on the descriptor alone, then, and the columns only it reads go to its reader.
             cut_short, full = [too_long(data_pass.limit)], False
-    here = findings is None
-    if here:
+    if findings is None:
         try:
-            # No patterns in this process (`without_patterns`): nothing here could stop a match.
-            findings = check_with_frictionless(package, files, full=full, patterns=False)
+            findings = check_with_frictionless(package, files, full=full)
         except Exception as error:  # frictionless is a second opinion: its crash must not hide ours
             findings = [crashed(error)]
     findings += cut_short
@@ -605,8 +605,7 @@ def second_opinion(package: Package, problems: list[Problem], files, full: bool,
     # crash), or a header it read otherwise than we do (a declared format or encoding): some of its
     # cells were not read, or not read as ours were.
     stopped = any((p.line is None and p.rule not in {"hash", "bytes"}) or p.rule in STRUCTURAL_RULES for p in findings)
-    # A pass in this process matched no pattern (`check_frictionless.without_patterns`).
-    covered = full and not here and not stopped and max(Counter(p.file for p in findings).values(), default=0) < ERROR_LIMIT
+    covered = full and not stopped and max(Counter(p.file for p in findings).values(), default=0) < ERROR_LIMIT
     return findings, covered
 
 
