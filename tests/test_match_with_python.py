@@ -120,3 +120,12 @@ def test_ctrl_c_while_a_child_matches_ends_validate_at_once(tmp_path, to_group):
             validator.wait()
     assert validator.returncode != 0
     assert "Traceback" not in stderr
+
+
+def test_a_request_the_child_cannot_read_within_one_tick_reaches_it_whole(monkeypatch):
+    # Found by a review: asked again every tick, `communicate` sent its input in the first call
+    # alone, so a request over a pipe's worth (64 KB) reached the child in part; it waited for the
+    # rest until it was killed, and no value of a 31 MB column was matched.
+    monkeypatch.setattr(match_with_python, "TICK_SECONDS", 0.001)  # long before the child reads
+    answer = match(r"(?:\S+)\Z", ["x" * 1000] * 999 + ["x y"])
+    assert answer.verdicts == "1" * 999 + "0"

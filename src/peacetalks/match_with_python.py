@@ -18,6 +18,7 @@ import math
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from typing import NamedTuple
@@ -94,14 +95,18 @@ def match_with_python(pattern: str, values: list[str], limit: float | None = Non
     path = [entry for entry in sys.path if isinstance(entry, str)]  # what the import system reads
     # -I -S: nothing from the environment or site-packages is needed, and the start is quicker.
     command = [sys.executable, "-I", "-S", "-c", CHILD, json.dumps(path)]
-    try:
-        child = subprocess.Popen(
-            command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, encoding="ascii"
-        )
-    except (OSError, ValueError):
-        return None
+    # The request from a file, not a pipe: `answer_of` asks `communicate` again every tick, and
+    # `communicate` writes its input in the first call alone (the rest of a request over a pipe's
+    # worth, or not read within the first tick, was never sent: found by a review).
+    with tempfile.TemporaryFile() as given:
+        given.write(json.dumps(request).encode("ascii"))
+        given.seek(0)
+        try:
+            child = subprocess.Popen(command, stdin=given, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, encoding="ascii")
+        except (OSError, ValueError):
+            return None
     with child:
-        output = answer_of(child, json.dumps(request), time.monotonic() + limit + GRACE_SECONDS)
+        output = answer_of(child, time.monotonic() + limit + GRACE_SECONDS)
     if output is None:
         return Answer(NOT_REACHED * len(values), limit)
     if child.returncode == -signal.SIGINT or stop_asked():
@@ -114,16 +119,15 @@ def match_with_python(pattern: str, values: list[str], limit: float | None = Non
     return Answer(verdicts, float(seconds))
 
 
-def answer_of(child: subprocess.Popen, request: str, deadline: float) -> str | None:
+def answer_of(child: subprocess.Popen, deadline: float) -> str | None:
     """The child's output, or None when it is past `deadline` (it is then killed). Looks at the
     table's stop event (`stop_when`) every tick: a child killed then gives what it has."""
-    given: str | None = request
     while True:
         try:
-            output, _ = child.communicate(given, timeout=TICK_SECONDS)
+            output, _ = child.communicate(timeout=TICK_SECONDS)
             return output
         except subprocess.TimeoutExpired:
-            given = None  # sent once; asked again, `communicate` goes on where it was
+            pass  # asked again, `communicate` goes on reading where it was
         if time.monotonic() > deadline or stop_asked():
             child.kill()
             output, _ = child.communicate()
