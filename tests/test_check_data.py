@@ -106,17 +106,22 @@ def test_an_enum_hint_lists_a_few_values_and_says_where_the_rest_are() -> None:
 STUCK = "a" * 40 + "!"
 
 
-def stuck_package(root: Path, rows: int = 3) -> Path:
+def pattern_package(root: Path, pattern: str, codes: list[str]) -> Path:
+    """One table: ids r0, r1, ... (lines 2, 3, ...) and a column `code` of `codes` with `pattern`."""
     from conftest import one_table_package
 
     fields = [
         {"name": "id", "type": "string", "description": "The row."},
-        {"name": "code", "type": "string", "description": "A code.", "constraints": {"pattern": r"(a+)+\s?"}},
+        {"name": "code", "type": "string", "description": "A code.", "constraints": {"pattern": pattern}},
     ]
-    body = [f"r{n},{'aaa'}" for n in range(rows)]
-    body[1], body[2] = f"r1,{STUCK}", "r2,b"
-    body[-1] = f"r{rows - 1},{STUCK}"  # the same value again (the last line: at 10,000 rows, in the by-value run)
-    return one_table_package(root, fields, "id,code\n" + "\n".join(body) + "\n")
+    return one_table_package(root, fields, "id,code\n" + "".join(f"r{n},{code}\n" for n, code in enumerate(codes)))
+
+
+def stuck_package(root: Path, rows: int = 3) -> Path:
+    codes = ["aaa"] * rows
+    codes[1], codes[2] = STUCK, "b"
+    codes[-1] = STUCK  # the same value again (the last line: at 10,000 rows, in the by-value run)
+    return pattern_package(root, r"(a+)+\s?", codes)
 
 
 def test_a_value_python_s_re_backtracks_on_is_reported_at_its_line_and_validate_ends(tmp_path):
@@ -162,7 +167,6 @@ def test_a_column_s_time_for_python_s_re_is_the_table_s_not_each_batch_s(tmp_pat
     # Found by a review: every batch of a large table had the column's whole time again (7
     # batches of values that all backtrack took 72 s). 0.2 s a value, 0.5 s the column: two
     # values stopped, a third perhaps, in all; each batch with its own 0.5 s stopped 2 or 3 each.
-    from conftest import one_table_package
     from peacetalks import match_with_python
     from peacetalks.validate import validate_package
 
@@ -170,12 +174,8 @@ def test_a_column_s_time_for_python_s_re_is_the_table_s_not_each_batch_s(tmp_pat
     monkeypatch.setattr(match_with_python, "COLUMN_LIMIT_SECONDS", 0.5)
     monkeypatch.setattr(match_with_python, "COLUMN_LIMIT_SECONDS_PER_MB", 0)
     monkeypatch.setattr(peacetalks.read_tables, "BATCH_BYTES", 200)
-    fields = [
-        {"name": "id", "type": "string", "description": "The row."},
-        {"name": "code", "type": "string", "description": "A code.", "constraints": {"pattern": r"(a+)+\s?"}},
-    ]
-    rows = "".join(f"r{n},{'a' * (30 + n)}!\n" for n in range(30))  # about 8 batches
-    problems = validate_package(one_table_package(tmp_path, fields, "id,code\n" + rows), frictionless="off").problems
+    codes = ["a" * (30 + n) + "!" for n in range(30)]  # about 8 batches
+    problems = validate_package(pattern_package(tmp_path, r"(a+)+\s?", codes), frictionless="off").problems
     assert [(p.line, p.rule) for p in problems] == [(n, "pattern") for n in range(2, 32)]
     stopped = [p.line for p in problems if "matching it was stopped after 0.2 s" in p.message]
     assert 2 <= len(stopped) <= 3 and stopped == list(range(2, 2 + len(stopped)))
@@ -190,13 +190,7 @@ def test_a_pattern_python_s_re_backtracks_on_even_for_one_letter_does_not_hang_t
     import subprocess
     import sys
 
-    from conftest import one_table_package
-
-    fields = [
-        {"name": "id", "type": "string", "description": "The row."},
-        {"name": "code", "type": "string", "description": "A code.", "constraints": {"pattern": r"(?:a?|b?){36}\s"}},
-    ]
-    root = one_table_package(tmp_path, fields, "id,code\nr,x\n")
+    root = pattern_package(tmp_path, r"(?:a?|b?){36}\s", ["x"])
     command = [sys.executable, "-m", "peacetalks", "validate", "--frictionless", "off", "--format", "json", str(root)]
     result = subprocess.run(command, capture_output=True, text=True, timeout=120)  # a hang fails here
     [problem] = json.loads(result.stdout)["problems"]
@@ -207,16 +201,11 @@ def test_a_pattern_python_s_re_backtracks_on_even_for_one_letter_does_not_hang_t
 def test_batches_of_values_that_match_at_once_do_not_use_up_a_column_s_time(tmp_path, monkeypatch):
     # Found by a review: the start of each batch's child was charged to the column's time, and
     # after some 300 batches no value was matched. 0.3 s here, about 40 batches.
-    from conftest import one_table_package
     from peacetalks import match_with_python
     from peacetalks.validate import validate_package
 
     monkeypatch.setattr(match_with_python, "COLUMN_LIMIT_SECONDS", 0.3)
     monkeypatch.setattr(match_with_python, "COLUMN_LIMIT_SECONDS_PER_MB", 0)
     monkeypatch.setattr(peacetalks.read_tables, "BATCH_BYTES", 100)
-    fields = [
-        {"name": "id", "type": "string", "description": "The row."},
-        {"name": "code", "type": "string", "description": "A code.", "constraints": {"pattern": r"\S+"}},
-    ]
-    rows = "".join(f"r{n},yes\n" for n in range(400))
-    assert validate_package(one_table_package(tmp_path, fields, "id,code\n" + rows), frictionless="off").problems == []
+    root = pattern_package(tmp_path, r"\S+", ["yes"] * 400)
+    assert validate_package(root, frictionless="off").problems == []
