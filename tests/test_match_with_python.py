@@ -129,3 +129,12 @@ def test_a_request_the_child_cannot_read_within_one_tick_reaches_it_whole(monkey
     monkeypatch.setattr(match_with_python, "TICK_SECONDS", 0.001)  # long before the child reads
     answer = match(r"(?:\S+)\Z", ["x" * 1000] * 999 + ["x y"])
     assert answer.verdicts == "1" * 999 + "0"
+
+
+def test_no_room_for_the_request_is_no_answer(monkeypatch):
+    # a full disk under the temporary folder: matched in the caller's process, not a traceback
+    def full(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(match_with_python.tempfile, "TemporaryFile", full)
+    assert match(PATTERN, ["aaa"]) is None

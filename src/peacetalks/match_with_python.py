@@ -98,13 +98,13 @@ def match_with_python(pattern: str, values: list[str], limit: float | None = Non
     # The request from a file, not a pipe: `answer_of` asks `communicate` again every tick, and
     # `communicate` writes its input in the first call alone (the rest of a request over a pipe's
     # worth, or not read within the first tick, was never sent: found by a review).
-    with tempfile.TemporaryFile() as given:
-        given.write(json.dumps(request).encode("ascii"))
-        given.seek(0)
-        try:
+    try:
+        with tempfile.TemporaryFile() as given:  # no room for it (OSError): as when no child can start
+            given.write(json.dumps(request).encode("ascii"))
+            given.seek(0)
             child = subprocess.Popen(command, stdin=given, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, encoding="ascii")
-        except (OSError, ValueError):
-            return None
+    except (OSError, ValueError):
+        return None
     with child:
         output = answer_of(child, time.monotonic() + limit + GRACE_SECONDS)
     if output is None:
