@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import json
 import math
+import os
 import signal
 import subprocess
 import sys
@@ -37,16 +38,14 @@ GRACE_SECONDS = 5
 # How often the child looks at the time while it matches.
 TICK_SECONDS = 0.05
 
-# One character per value in the child's answer; `CHILD_FAILED` for every value when the child
-# ended without one.
+# One character per value in the child's answer; `CHILD_FAILED` for every value when no child
+# could start or it ended without one.
 MATCHED, FAILED, TOO_SLOW, NOT_REACHED, CHILD_FAILED = "1", "0", "s", "-", "x"
-# The child's exit status on a system without the timer it stops a match with (Windows).
-NO_TIMER = 3
 
-CHILD = (
-    "import json, sys; sys.path[:] = json.loads(sys.argv[1]); "
-    "from peacetalks.match_with_python import main; sys.exit(main())"
-)
+# How the child is started, after `python -I -S`: this file, run as a script, which needs the
+# standard library alone (not `-m peacetalks...`, which needs the package found on a path: an
+# import hook, such as a strict editable install's, is not one, and `-S` skips `.pth` files).
+CHILD = [os.path.abspath(__file__)]
 
 
 def column_limit(values: list[str]) -> float:
@@ -70,10 +69,11 @@ def match_with_python(pattern: str, values: list[str], limit: float | None = Non
     `FAILED`, `TOO_SLOW` (its match ran past its limit and was stopped), `NOT_REACHED` (the
     `limit` for all of them, `column_limit` by default, ran out first) or `CHILD_FAILED`; and the
     seconds spent matching, without the child's start (which, batch after batch, would use up a
-    column's time on values that match at once). None when no child can start, or there is no
-    timer to stop a match with (Windows): the caller then matches in its own process, as it did
-    before this module. A child that started and failed is not a reason to match here, unbounded:
-    the validator would then hang on the very match it was spared.
+    column's time on values that match at once). None when this interpreter cannot start a like
+    child (frozen, embedded) or has no timer to stop a match with (Windows): the caller then
+    matches in its own process, as it did before this module. A child that fails, or cannot start
+    here, is not a reason to match here, unbounded: the validator would then hang on the very
+    match it was spared.
     Ctrl-C raises KeyboardInterrupt here, in the thread that waits on the child, rather than start
     one more child, 10 s each, for each column left: when a terminal sends it to the child too,
     which dies of it; and when it reaches the validator alone, whose schedule then sets the table's
@@ -92,46 +92,62 @@ def match_with_python(pattern: str, values: list[str], limit: float | None = Non
         "column_limit": limit,
         "tick": TICK_SECONDS,
     }
-    path = [entry for entry in sys.path if isinstance(entry, str)]  # what the import system reads
     # -I -S: nothing from the environment or site-packages is needed, and the start is quicker.
-    command = [sys.executable, "-I", "-S", "-c", CHILD, json.dumps(path)]
+    command = [sys.executable, "-I", "-S", *CHILD]
     # The request from a file, not a pipe: `answer_of` asks `communicate` again every tick, and
     # `communicate` writes its input in the first call alone (the rest of a request over a pipe's
     # worth, or not read within the first tick, was never sent: found by a review).
     try:
-        with tempfile.TemporaryFile() as given:  # no room for it (OSError): as when no child can start
+        with tempfile.TemporaryFile() as given:
             given.write(json.dumps(request).encode("ascii"))
             given.seek(0)
-            child = subprocess.Popen(command, stdin=given, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, encoding="ascii")
-    except (OSError, ValueError):
-        return None
+            # stderr not read: a traceback's bytes (a path, on Ctrl-C during the start) need not be ASCII.
+            child = subprocess.Popen(command, stdin=given, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, encoding="ascii")
+    except OSError:
+        # No room for the request, no process to be had: the values are not matched, rather than
+        # matched here with no bound.
+        return Answer(CHILD_FAILED * len(values), 0.0)
     with child:
-        output = answer_of(child, time.monotonic() + limit + GRACE_SECONDS)
+        try:
+            output = answer_of(child, time.monotonic() + limit + GRACE_SECONDS)
+        except BaseException:
+            # Ctrl-C in the thread that waits (the main one, when tables are checked one at a
+            # time): `Popen` would leave the child running.
+            child.kill()
+            child.wait()
+            raise
     if output is None:
         return Answer(NOT_REACHED * len(values), limit)
-    if child.returncode == -signal.SIGINT or stop_asked():
+    if child.returncode == -signal.SIGINT:
         raise KeyboardInterrupt
-    if child.returncode == NO_TIMER:
-        return None
     verdicts, _, seconds = output.partition("\n")
-    if child.returncode != 0 or len(verdicts) != len(values):
+    try:
+        spent = float(seconds)
+    except ValueError:
+        spent = None
+    if child.returncode != 0 or len(verdicts) != len(values) or spent is None:
         return Answer(CHILD_FAILED * len(values), 0.0)
-    return Answer(verdicts, float(seconds))
+    return Answer(verdicts, spent)
 
 
 def answer_of(child: subprocess.Popen, deadline: float) -> str | None:
     """The child's output, or None when it is past `deadline` (it is then killed). Looks at the
-    table's stop event (`stop_when`) every tick: a child killed then gives what it has."""
+    table's stop event (`stop_when`) every tick, and once it is set kills the child and raises
+    KeyboardInterrupt."""
     while True:
         try:
             output, _ = child.communicate(timeout=TICK_SECONDS)
             return output
         except subprocess.TimeoutExpired:
             pass  # asked again, `communicate` goes on reading where it was
-        if time.monotonic() > deadline or stop_asked():
+        if stop_asked():
             child.kill()
-            output, _ = child.communicate()
-            return output if stop_asked() else None
+            child.communicate()
+            raise KeyboardInterrupt
+        if time.monotonic() > deadline:
+            child.kill()
+            child.communicate()
+            return None
 
 
 # The stop event of the table the thread checks (`stop_when`).
@@ -155,7 +171,7 @@ def stop_asked() -> bool:
 
 
 class TooSlow(BaseException):
-    """Raised inside a match by the timer's handler. Not an Exception, which a check may catch."""
+    """Raised inside a match by the timer's handler (`verdicts`)."""
 
 
 def verdicts(pattern: str, values: list[str], value_limit: list[float], limit: float, tick: float) -> str:
@@ -196,8 +212,6 @@ def verdicts(pattern: str, values: list[str], value_limit: list[float], limit: f
 def main() -> int:
     """The child: a request as JSON on stdin; on stdout the verdicts, a line end, and the seconds
     spent matching (`match_with_python`)."""
-    if not hasattr(signal, "setitimer"):
-        return NO_TIMER
     # Ctrl-C ends the child by the signal, which tells the parent it was Ctrl-C (a
     # KeyboardInterrupt would end it like any error).
     signal.signal(signal.SIGINT, signal.SIG_DFL)
@@ -206,3 +220,7 @@ def main() -> int:
     found = verdicts(request["pattern"], request["values"], request["value_limit"], request["column_limit"], request["tick"])
     sys.stdout.write(f"{found}\n{time.monotonic() - started}")
     return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -221,7 +221,7 @@ def record_undecided(pattern: str, column: object, stopped: list[tuple[str, str]
                 f"plus {child.COLUMN_LIMIT_SECONDS_PER_MB:g} s per MB of its values) ran out before it"
             )
         else:
-            why = "the process matching the column's values ended without an answer"
+            why = "no process could match the column's values (none started, or it ended without an answer)"
         found[(pattern, column, value)] = why
 
 
