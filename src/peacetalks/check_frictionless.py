@@ -24,8 +24,8 @@ FULL_CHECK_MAX_BYTES = 20_000_000
 ERROR_LIMIT = 10_000
 # Its pass over the data is stopped after TIME_LIMIT_SECONDS, and TIME_LIMIT_SECONDS_PER_MB more
 # for each megabyte of data: it read about 3.5 MB a second here (an 8.6 MB package in 2.5 s), so
-# the limit is some 20 times what a small package takes. One cell can hold it for hours: it
-# checks a `pattern` with Python's `re`, which backtracks (`(a+)+` on 40 a's and a "!").
+# the limit is some 20 times what a small package takes. A safety net: the likeliest cell to hold
+# it for hours, one a `pattern` backtracks on, cannot, as it is given no pattern (`without_patterns`).
 TIME_LIMIT_SECONDS = 30
 TIME_LIMIT_SECONDS_PER_MB = 5
 

@@ -79,8 +79,8 @@ def reader_descriptor(field: dict, schema: dict) -> dict | None:
 def item_pattern(field: dict) -> str | None:
     """The `pattern` of an array's text items. Frictionless's reader would match it with Python's
     `re`, which one item can hold for hours (`(a+)+`), in this process where nothing can stop it: it
-    is matched here instead, by the pattern check's own engine (`items_off_pattern`), RE2 for most
-    patterns."""
+    is matched here instead, as the pattern check matches a column (`items_off_pattern`): on RE2, or
+    in a process of its own with a time limit."""
     item = field.get("arrayItem")
     if field.get("type") != "array" or not isinstance(item, dict) or item.get("type") != "string":
         return None

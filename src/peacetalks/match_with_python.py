@@ -48,6 +48,11 @@ MATCHED, FAILED, TOO_SLOW, NOT_REACHED, CHILD_FAILED = "1", "0", "s", "-", "x"
 CHILD = [os.path.abspath(__file__)]
 
 
+def value_limit(value: str) -> float:
+    """The time for matching one value (`VALUE_LIMIT_SECONDS`); "per MB" counts characters."""
+    return VALUE_LIMIT_SECONDS + VALUE_LIMIT_SECONDS_PER_MB * len(value) / 1_000_000
+
+
 def column_limit(values: list[str]) -> float:
     """The time for matching `values` (`COLUMN_LIMIT_SECONDS`)."""
     return COLUMN_LIMIT_SECONDS + per_mb_time(values)

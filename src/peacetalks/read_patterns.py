@@ -135,7 +135,7 @@ def matches(pattern: str, column):
     values = column[present].tolist()
     limit = time_left(pattern, column.name, values)
     answer = child.match_with_python(anchored(pattern), values, limit) if values else child.Answer("", 0.0)
-    if answer is None:  # no child could start: matched here, with no bound, as pandas would
+    if answer is None:  # no like child here (frozen, Windows): matched here, with no bound, as pandas would
         return column.str.match(anchored(pattern), na=False)
     spend(pattern, column.name, limit - answer.seconds)
     found = answer.verdicts
@@ -164,7 +164,7 @@ _TIME_LEFT = threading.local()
 @contextlib.contextmanager
 def one_time_limit_per_table():
     """Within it, a column's time for matching its values with Python's `re` (`match_with_python.
-    column_limit`: 10 s, plus 2 s per MB) is one for the whole table, carried from batch to batch,
+    column_limit`: 10 s, plus 2 s per million characters) is one for the whole table, carried from batch to batch,
     and shared with the match of its padded ids without their spaces (`check_cells`): not 10 s
     more for each of a large table's batches (found by a review: 7 batches of values that all
     backtrack took 72 s)."""
@@ -213,12 +213,11 @@ def record_undecided(pattern: str, column: object, stopped: list[tuple[str, str]
     found = stopped_values()
     for value, verdict in stopped:
         if verdict == child.TOO_SLOW:
-            seconds = child.VALUE_LIMIT_SECONDS + child.VALUE_LIMIT_SECONDS_PER_MB * len(value) / 1_000_000
-            why = f"matching it was stopped after {seconds:.3g} s"
+            why = f"matching it was stopped after {child.value_limit(value):.3g} s"
         elif verdict == child.NOT_REACHED:
             why = (
                 f"the column's time for matching ({child.COLUMN_LIMIT_SECONDS:g} s a table, "
-                f"plus {child.COLUMN_LIMIT_SECONDS_PER_MB:g} s per MB of its values) ran out before it"
+                f"plus {child.COLUMN_LIMIT_SECONDS_PER_MB:g} s per million characters of its values) ran out before it"
             )
         else:
             why = "no process could match the column's values (none started, or it ended without an answer)"

@@ -580,8 +580,8 @@ def damaged(problems: list[Problem]) -> bool:
 def second_opinion(package: Package, problems: list[Problem], files, full: bool, data_pass=None) -> tuple[list[Problem], bool]:
     """Frictionless's findings, and whether its pass over the data read every cell (none of its
     findings says it could not read a table or the descriptor, and no table reached its limit of
-    findings): the columns only frictionless reads are then checked. `full`: on the data too, not only the descriptor; `data_pass`: the
-    process running that pass, or None."""
+    findings): the columns only frictionless reads are then checked. `full`: on the data too, not
+    only the descriptor; `data_pass`: the process running that pass, or None."""
     from collections import Counter
 
     from peacetalks.check_frictionless import ERROR_LIMIT, PassTooLong, check_with_frictionless, crashed, too_long
