@@ -9,6 +9,7 @@ import json
 import subprocess
 import sys
 import threading
+import time
 
 import pandas as pd
 import pytest
@@ -552,6 +553,53 @@ def test_a_parent_that_fails_does_not_leave_its_child_waiting(two_cores):
 
     _, error = run_schedule([fake_table("sources"), fake_table("a", "sources"), fake_table("b", "sources", "a")], check, {"sources"})
     assert isinstance(error, ValueError) and str(error) == "a broke"
+
+
+def tables_at_once(monkeypatch) -> list[int]:
+    """Watch `validate` check tables: how many were being checked as each one started."""
+    import peacetalks.validate as validate
+
+    seen: list[int] = []
+    running = 0
+    lock = threading.Lock()
+    check_one_table = validate.check_one_table
+
+    def watched(*args, **kwargs):
+        nonlocal running
+        with lock:
+            running += 1
+            seen.append(running)
+        try:
+            time.sleep(0.05)  # long enough for a second thread, if there is one, to start a table too
+            return check_one_table(*args, **kwargs)
+        finally:
+            with lock:
+                running -= 1
+
+    monkeypatch.setattr(validate, "check_one_table", watched)
+    return seen
+
+
+def test_a_small_package_is_checked_one_table_at_a_time(two_cores, monkeypatch):
+    """Under `ONE_THREAD_MAX_BYTES` a second thread only waits for the first (measured)."""
+    seen = tables_at_once(monkeypatch)
+    assert validate_package(ROOT, frictionless="off").problems == []
+    assert seen == [1] * 9
+
+
+def test_a_larger_package_is_checked_two_tables_at_a_time(two_cores, monkeypatch):
+    monkeypatch.setattr("peacetalks.validate.ONE_THREAD_MAX_BYTES", 1_000)  # the real package holds about 54 KB
+    seen = tables_at_once(monkeypatch)
+    assert validate_package(ROOT, frictionless="off").problems == []
+    assert len(seen) == 9 and max(seen) == 2
+
+
+def test_one_core_checks_one_table_at_a_time_whatever_the_size(monkeypatch):
+    monkeypatch.setattr("peacetalks.validate.ONE_THREAD_MAX_BYTES", 1_000)
+    monkeypatch.setattr("peacetalks.validate.usable_cores", lambda: 1)
+    seen = tables_at_once(monkeypatch)
+    assert validate_package(ROOT, frictionless="off").problems == []
+    assert seen == [1] * 9
 
 
 INTERRUPTED_SCHEDULE = """
