@@ -743,7 +743,14 @@ def real_table(rows: int, runs: list[Run]) -> str:
         f"  peacetalks / frictionless = {walls['peacetalks validate'] / frictionless:.2f}; "
         f"importing pandas and Pandera alone = {walls['import pandas + Pandera'] / frictionless:.2f} of frictionless's whole run"
     )
-    lines.append(f"  target: no slower than frictionless: {verdict(walls['peacetalks validate'] <= frictionless)}")
+    ours, imports = walls["peacetalks validate"], walls["import pandas + Pandera"]
+    lines.append(f"  target as issue 5 states it: no slower than frictionless: {verdict(ours <= frictionless)}")
+    # Restated because `validate` runs frictionless's own pass over the data and imports Pandera,
+    # as the project asks, and can only run them side by side: docs/performance.md, "The real package".
+    lines.append(
+        f"  target as restated: no slower than frictionless plus importing pandas and Pandera "
+        f"({frictionless + imports:.2f} s): {verdict(ours <= frictionless + imports)}"
+    )
     return "\n".join(lines)
 
 

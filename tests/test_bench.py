@@ -108,14 +108,20 @@ def test_the_issue_targets_are_judged_on_the_figures_at_their_size(bench):
     assert "(1.2x slower)" in bench.table([sized(10_000, (2.4, 200.0, 17, 17, []), 2.0, 0.2)])
 
 
-@pytest.mark.parametrize(("ours", "verdict"), [(0.61, "met"), (0.62, "NOT MET")])
-def test_the_real_package_target_is_judged_against_frictionless_s_median(bench, ours, verdict):
+@pytest.mark.parametrize(
+    ("ours", "as_stated", "as_restated"),
+    [(0.61, "met", "met"), (0.62, "NOT MET", "met"), (1.10, "NOT MET", "met"), (1.12, "NOT MET", "NOT MET")],
+)
+def test_the_real_package_target_is_judged_against_frictionless_s_median(bench, ours, as_stated, as_restated):
     runs = [
         bench.Run("peacetalks validate", 123, [ours, 9.0, 0.1], 150.0),
         bench.Run("frictionless validate", 123, [0.61, 0.1, 9.0], 47.0),
-        bench.Run("import pandas + Pandera", 123, [0.5, 0.5, 0.5], 120.0),
+        bench.Run("import pandas + Pandera", 123, [0.5, 0.2, 0.9], 120.0),
     ]
-    assert bench.real_table(123, runs).splitlines()[-1] == f"  target: no slower than frictionless: {verdict}"
+    assert bench.real_table(123, runs).splitlines()[-2:] == [
+        f"  target as issue 5 states it: no slower than frictionless: {as_stated}",
+        f"  target as restated: no slower than frictionless plus importing pandas and Pandera (1.11 s): {as_restated}",
+    ]
 
 
 def test_report_is_the_same_when_tables_are_checked_in_batches(bench, tmp_path, monkeypatch):
@@ -153,7 +159,10 @@ def test_the_real_package_comparison_times_each_tool_on_the_real_package(bench):
     assert text.splitlines()[0].startswith(f"real package ({rows:,} rows)")
     assert "peacetalks / frictionless = " in text
     slower = runs[0].wall > runs[1].wall
-    assert text.splitlines()[-1] == f"  target: no slower than frictionless: {'NOT MET' if slower else 'met'}"
+    assert text.splitlines()[-2] == f"  target as issue 5 states it: no slower than frictionless: {'NOT MET' if slower else 'met'}"
+    bound = runs[1].wall + runs[2].wall
+    restated = "NOT MET" if runs[0].wall > bound else "met"
+    assert text.splitlines()[-1].endswith(f"plus importing pandas and Pandera ({bound:.2f} s): {restated}")
 
 
 def test_tools_compared_take_turns_round_by_round_each_after_a_pause(bench, tmp_path):
