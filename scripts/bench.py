@@ -679,7 +679,8 @@ def benchmark(
         size = sum((folder / p.resource.path).stat().st_size for p in generator.plans.values())
         log(
             f"generated {total:,} rows in {len(generator.plans)} tables ({size / 1e6:,.0f} MB of CSV) "
-            f"with {len(generator.defects)} planted defects in {time.perf_counter() - started:.1f} s: {folder}"
+            f"with {len(generator.defects)} planted defects in {time.perf_counter() - started:.1f} s: "
+            + (str(folder) if keep else f"{folder} (removed at the end; --out keeps it)")
         )
         # Validate and the pyarrow floor take turns (a/c compares them); frictionless runs apart.
         measured = measure_rounds(

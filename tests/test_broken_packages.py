@@ -733,6 +733,66 @@ def test_every_problem_reported_at_once(package_dir: Path) -> None:
     assert {"enum", "type", "foreign-key"} <= rules
 
 
+def as_reported(problems) -> list[tuple]:
+    return [(p.file, p.line, p.column, p.rule) for p in problems]
+
+
+@pytest.mark.parametrize("batch", [None, 1_024])
+def test_a_straight_quote_inside_a_quoted_value_is_one_problem_at_its_line(package_dir: Path, monkeypatch, batch) -> None:
+    """Found by a README walk-through: typed for the curly quotes, `"not easy"` inside a quoted
+    description lost a quote and gained one at the end of the value, and the package was valid
+    (pyarrow reads on without a word). Whole and in batches, one problem, and the row's key is
+    still there for the rows pointing at it."""
+    import peacetalks.read_tables
+
+    if batch:
+        monkeypatch.setattr(peacetalks.read_tables, "BATCH_BYTES", batch)
+    meetings = package_dir / "data/meetings.csv"
+    replace_in(meetings, "“not easy”", '"not easy"')
+    rehash(package_dir)
+    problems = validate_package(package_dir).problems
+    assert as_reported(problems) == [("data/meetings.csv", line_of(meetings, "not easy"), None, "csv-syntax")]
+    assert "',' expected after '\"'" in problems[0].message
+
+
+def test_after_a_record_the_csv_module_refuses_the_rest_of_the_table_is_checked(package_dir: Path) -> None:
+    """Found by the same walk-through: a stray quote on line 2 stopped the reading there, so a slip on
+    line 3 went unreported, and every row pointing at the rows after line 2 was reported as dangling."""
+    meetings = package_dir / "data/meetings.csv"
+    replace_in(meetings, "the war in Ukraine, of which", 'the war in "Ukraine", of which')
+    replace_in(meetings, "berlin_talks,the Berlin talks,talks,held,", "berlin_talks,the Berlin talks,talks,hled,")
+    rehash(package_dir)
+    problems = validate_package(package_dir).problems
+    reported = as_reported(problems)
+    assert ("data/meetings.csv", 2, None, "csv-syntax") in reported
+    assert ("data/meetings.csv", 3, "status", "enum") in reported
+    # The record on line 2 has a cell too many and is left out: the rows pointing at its key say why.
+    dangling = [p for p in problems if p.rule == "foreign-key"]
+    assert dangling and {p.value for p in dangling} == {"peace_talks"}
+    told = "data/meetings.csv has records that could not be read (line 2); the row may be one of them: fix those first"
+    assert all(p.hint.endswith(told) for p in dangling)
+    assert {p.rule for p in problems} == {"csv-syntax", "enum", "foreign-key"}
+
+
+def test_an_empty_table_is_one_problem_not_one_for_each_row_pointing_at_it(package_dir: Path) -> None:
+    """Found by the same walk-through: an empty actors.csv got 55 `foreign-key` findings from
+    frictionless's pass, with no column."""
+    (package_dir / "data/actors.csv").write_bytes(b"")
+    rehash(package_dir)
+    assert as_reported(validate_package(package_dir).problems) == [("data/actors.csv", 1, None, "empty-file")]
+
+
+def test_a_table_saved_with_semicolons_is_one_problem(package_dir: Path) -> None:
+    topics = package_dir / "data/meeting_topics.csv"
+    out = io.StringIO()
+    csv.writer(out, delimiter=";", lineterminator="\n").writerows(rows_of(topics))
+    topics.write_text(out.getvalue(), encoding="utf-8", newline="")
+    rehash(package_dir)
+    [problem] = validate_package(package_dir).problems
+    assert (problem.file, problem.line, problem.rule) == ("data/meeting_topics.csv", 1, "header")
+    assert "separated by semicolons" in problem.message and "comma delimited" in problem.hint
+
+
 # Cases the corpus does not cover: valid header-only tables, usage errors, internal errors
 
 

@@ -150,9 +150,61 @@ def test_a_quote_left_open_is_reported_at_the_line_it_opens(tmp_path: Path) -> N
     from peacetalks.read_tables import read_table
 
     (tmp_path / "t.csv").write_text('id,note\na,x\nb,y\nc,"open\nd,z\ne,w"x\nf,v\n', encoding="utf-8")
-    [problem] = read_table(tmp_path, "t", "t.csv").problems
+    table = read_table(tmp_path, "t", "t.csv")
+    [problem] = table.problems
     assert (problem.rule, problem.line) == ("csv-syntax", 4)
-    assert "reading stopped at line 6" in problem.message and '("")' in problem.hint
+    assert "(the record runs on to line 6)" in problem.message and '("")' in problem.hint
+    # The lines the open quote swallowed are read again as the records they are (`w"x` is valid CSV).
+    assert table.frame.index.tolist() == [2, 3, 5, 6, 7]
+    assert table.frame["id"].tolist() == ["a", "b", "d", "e", "f"]
+
+
+def test_a_straight_quote_inside_a_quoted_value_is_reported_and_the_record_read_leniently(tmp_path: Path) -> None:
+    from peacetalks.read_tables import read_table
+
+    (tmp_path / "t.csv").write_text('id,note\na,"called them "not easy" but"\nb,y\n', encoding="utf-8")
+    table = read_table(tmp_path, "t", "t.csv")
+    assert [(p.rule, p.line) for p in table.problems] == [("csv-syntax", 2)]
+    assert table.frame["id"].tolist() == ["a", "b"]  # the key stays, for the rows pointing at it
+
+
+def test_a_straight_quote_inside_a_quoted_value_makes_a_batch_be_read_whole(tmp_path: Path) -> None:
+    import pyarrow as pa
+
+    (tmp_path / "t.csv").write_text('id,note\na,x\nb,"called them "not easy" but"\n', encoding="utf-8")
+    with pytest.raises(pa.ArrowInvalid, match="a straight quote inside a quoted value"):
+        list(read_batches(tmp_path / "t.csv", 2))
+
+
+@pytest.mark.parametrize(("separator", "named"), [(";", "semicolons"), ("\t", "tabs")])
+def test_a_file_separated_by_semicolons_or_tabs_is_one_problem(tmp_path: Path, separator: str, named: str) -> None:
+    """Found by a README walk-through: saved with semicolons, a table gave a missing column for each
+    field, an extra one for the whole header, and a ragged row for each line with a comma."""
+    from peacetalks.read_tables import read_table
+
+    text = f"id{separator}note\na{separator}x, y\nb{separator}z\n"
+    (tmp_path / "t.csv").write_text(text, encoding="utf-8")
+    table = read_table(tmp_path, "t", "t.csv")
+    assert [(p.rule, p.line, p.value) for p in table.problems] == [("header", 1, f"id{separator}note")]
+    assert table.problems[0].message == f"the values are separated by {named}, not commas"
+    assert table.header == [] and table.frame.empty
+    assert scan_header(tmp_path / "t.csv") is None  # a large one too is read whole, and reported so
+
+
+def test_a_header_of_one_name_is_not_taken_for_another_separator(tmp_path: Path) -> None:
+    from peacetalks.read_tables import read_table
+
+    (tmp_path / "t.csv").write_text("note;\nx;\n", encoding="utf-8")
+    table = read_table(tmp_path, "t", "t.csv")
+    assert table.problems == [] and table.header == ["note;"]
+
+
+def test_quotes_that_follow_the_rules_keep_the_fast_path(tmp_path: Path) -> None:
+    """A doubled quote inside a quoted value, and a quote inside an unquoted one, are valid CSV."""
+    raw = b'id,note\na,"say ""hi"", then go"\nb,a 5" screen\nc,plain\n'
+    frame = read_with_pyarrow(raw, 2)
+    assert frame is not None
+    assert frame.iloc[:, 1].tolist() == ['say "hi", then go', 'a 5" screen', "plain"]
 
 
 @pytest.mark.parametrize("batch", [None, 32])

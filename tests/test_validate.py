@@ -88,6 +88,17 @@ def test_keys_that_differ_in_their_digits_alone_are_not_suggested():
     assert (hint("article_1003"), hint("witkof")) == (None, "did you mean 'witkoff'?")
 
 
+def test_a_key_that_differs_only_in_spaces_or_capitals_is_not_offered_as_the_fix():
+    """Found by a README walk-through: with `russia ` (a stray space) as the key, every row holding
+    `russia` was told "did you mean 'russia '?", to copy the slip."""
+    from peacetalks.check_links import close_keys
+
+    hint = close_keys(pd.DataFrame({"id": ["russia ", "Peace_deal", "witkoff"]}), ["id"])
+    assert hint("russia") == "the table it points at has 'russia ', which differs from it only in spaces around it: fix whichever is wrong"
+    assert hint("peace_deal") == "the table it points at has 'Peace_deal', which differs from it only in capitals: fix whichever is wrong"
+    assert hint("witkof") == "did you mean 'witkoff'?"
+
+
 def test_dangling_self_reference(package_dir):
     proposals = package_dir / "data/proposals.csv"
     replace_in(proposals, ",security_guarantees,berlin_talks_article", ",security_guarantee,berlin_talks_article")

@@ -104,7 +104,14 @@ def close_keys(parent: pd.DataFrame, reference: list[str]):
             return None  # a column of wrong keys, or a long one: no minutes of comparisons
         close = difflib.get_close_matches(value, keys, n=1, cutoff=0.8)
         # Keys that differ in their digits alone (article_1003, article_1) are other keys, not a typo.
-        return f"did you mean {close[0]!r}?" if close and letters(close[0]) != letters(value) else None
+        if not close or letters(close[0]) == letters(value):
+            return None
+        # A key that differs only in spaces or case is as likely the slip as the value (found by a
+        # README walk-through: "did you mean 'russia '?" asked to copy a stray space into every row).
+        for differs, same in (("spaces around it", str.strip), ("capitals", str.casefold)):
+            if same(close[0]) == same(value):
+                return f"the table it points at has {close[0]!r}, which differs from it only in {differs}: fix whichever is wrong"
+        return f"did you mean {close[0]!r}?"
 
     return hint
 

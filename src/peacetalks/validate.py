@@ -28,6 +28,8 @@ STRUCTURAL_RULES = {"ragged-row", "csv-syntax", "cell-too-long", "binary", "enco
 # A header that does not match the schema: frictionless matches fields by position and would
 # report every row of the table again.
 STRUCTURAL_RULES |= {"missing-column", "extra-column", "duplicate-column", "column-order", "header"}
+# A file with no table in it: frictionless reads no rows, and reports every row pointing at it.
+STRUCTURAL_RULES |= {"empty-file", "file-unreadable"}
 
 # Schema problems that make a table's data impossible to check against it.
 BLOCKING_SCHEMA_RULES = {"schema", "enum-type", "json", "file-missing", "encoding", "bom"}
@@ -127,7 +129,7 @@ def run_checks(package: Package, problems: list[Problem], frictionless: str) -> 
     finally:
         if data_pass is not None:
             data_pass.stop()  # findings not wanted after all, or the check was stopped
-    return Outcome(unique_sorted(without_echoes(problems)), counts)
+    return Outcome(unique_sorted(pointing_at_unread_rows(package, without_echoes(problems))), counts)
 
 
 def check_left_to_frictionless(package: Package, usable: list) -> list[Problem]:
@@ -161,9 +163,45 @@ def blocks_frictionless(problems: list[Problem]) -> bool:
 
 
 def without_echoes(problems: list[Problem]) -> list[Problem]:
-    """A cell that is not of its type reads as empty to later rules; their complaints would only echo it."""
+    """A cell that is not of its type reads as empty to later rules; their complaints would only echo it.
+    So do the complaints about a record the csv module refused (`csv-syntax`), whose cells are
+    checked as a lenient reader reads them (`read_tables.read_with_csv_module`): with a quote left
+    out, they may be the cells beside the ones meant."""
     unreadable = {(p.file, p.line) for p in problems if p.rule == "type"}
-    return [p for p in problems if not (p.rule in {"together", "exactly-one"} and (p.file, p.line) in unreadable)]
+    misread = {(p.file, p.line) for p in problems if p.rule == "csv-syntax"}
+    return [
+        p
+        for p in problems
+        if not (p.rule in {"together", "exactly-one"} and (p.file, p.line) in unreadable)
+        and not (p.rule != "csv-syntax" and (p.file, p.line) in misread)
+    ]
+
+
+def pointing_at_unread_rows(package: Package, problems: list[Problem]) -> list[Problem]:
+    """A row whose foreign key finds no row in a table with records our reader had to leave out
+    (`csv-syntax`, `ragged-row`) is told so: the row it points at may be one of them, and one slip
+    would otherwise read as a missing row for every row that points at it."""
+    unread: dict[str, list[int]] = {}
+    for p in problems:
+        if p.rule in {"csv-syntax", "ragged-row"} and p.line is not None:
+            unread.setdefault(p.file, []).append(p.line)
+    if not unread:
+        return problems
+    resources = {r.path: r for r in package.resources}
+    paths = {r.name: r.path for r in package.resources}
+    told = []
+    for p in problems:
+        resource = resources.get(p.file) if p.rule == "foreign-key" else None
+        for fk in resource.foreign_keys if resource is not None else []:
+            target = paths.get(fk["resource"])
+            if ", ".join(fk["fields"]) == p.column and target in unread:
+                lines = sorted(set(unread[target]))
+                shown = ", ".join(map(str, lines[:5])) + (", ..." if len(lines) > 5 else "")
+                note = f"{target} has records that could not be read (line {shown}); the row may be one of them: fix those first"
+                p = dataclasses.replace(p, hint=f"{p.hint}\n{note}" if p.hint else note)
+                break
+        told.append(p)
+    return told
 
 
 def parents_first(resources: list) -> list | None:
