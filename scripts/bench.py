@@ -711,8 +711,8 @@ def benchmark(
 
 def real_package(repeat: int, package_path: Path = ROOT, pause: float = PAUSE) -> tuple[int, list[Run]]:
     """The third target: `peacetalks validate` against `frictionless validate` on the real package,
-    and, for scale, importing pandas and Pandera alone: both are on peacetalks's path (the issue
-    asks for Pandera and for frictionless's own pass), and neither is on frictionless's."""
+    and the imports each of them needs before it can check anything: pandas and Pandera (the
+    project asks for Pandera), and frictionless."""
     from peacetalks.validate import validate_package
 
     package, problems = read_package(package_path)
@@ -725,6 +725,7 @@ def real_package(repeat: int, package_path: Path = ROOT, pause: float = PAUSE) -
             "peacetalks validate": [executable("peacetalks"), "validate", str(package.root)],
             "frictionless validate": [executable("frictionless"), "validate", "datapackage.json"],
             "import pandas + Pandera": [sys.executable, "-c", "import pandas, pandera.pandas"],
+            "import frictionless": [sys.executable, "-c", "import frictionless"],
         }
         measured = measure_rounds({tool: (command, package.root, work / "out.txt") for tool, command in commands.items()}, repeat, pause)
     finally:
@@ -744,13 +745,15 @@ def real_table(rows: int, runs: list[Run]) -> str:
         f"  peacetalks / frictionless = {walls['peacetalks validate'] / frictionless:.2f}; "
         f"importing pandas and Pandera alone = {walls['import pandas + Pandera'] / frictionless:.2f} of frictionless's whole run"
     )
-    ours, imports = walls["peacetalks validate"], walls["import pandas + Pandera"]
+    ours = walls["peacetalks validate"]
     lines.append(f"  target as issue 5 states it: no slower than frictionless: {verdict(ours <= frictionless)}")
-    # Restated because `validate` runs frictionless's own pass over the data and imports Pandera,
-    # as the project asks, and can only run them side by side: docs/performance.md, "The real package".
+    # Proposed instead because `validate` runs frictionless's own pass over the data and imports
+    # Pandera, as the project asks: docs/performance.md, "The real package: why its target is restated".
+    checking = ours - walls["import pandas + Pandera"]
+    theirs = frictionless - walls["import frictionless"]
     lines.append(
-        f"  target as restated: no slower than frictionless plus importing pandas and Pandera "
-        f"({frictionless + imports:.2f} s): {verdict(ours <= frictionless + imports)}"
+        f"  target as proposed: no slower than frictionless once each has imported what it needs "
+        f"({checking:.2f} s against {theirs:.2f} s): {verdict(checking <= theirs)}"
     )
     return "\n".join(lines)
 

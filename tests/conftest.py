@@ -39,6 +39,17 @@ def package_dir(tmp_path: Path) -> Path:
     return copy_package(tmp_path / "package")
 
 
+def in_batches(monkeypatch: pytest.MonkeyPatch, size: int) -> None:
+    """Tables read and checked in batches of about `size` bytes, two tables at a time as on two
+    cores: scheduled as the large packages that are read in batches are (a package this small is
+    otherwise checked one table at a time, `validate.ONE_THREAD_MAX_BYTES`)."""
+    import peacetalks.read_tables
+
+    monkeypatch.setattr(peacetalks.read_tables, "BATCH_BYTES", size)
+    monkeypatch.setattr("peacetalks.validate.ONE_THREAD_MAX_BYTES", 0)
+    monkeypatch.setattr("peacetalks.validate.usable_cores", lambda: 2)
+
+
 def replace_in(path: Path, old: str, new: str, count: int = 1) -> None:
     text = path.read_text(encoding="utf-8")
     assert old in text, f"{old!r} not in {path}"

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from conftest import line_of, rehash, replace_in
+from conftest import in_batches, line_of, rehash, replace_in
 from peacetalks.cli import main
 from peacetalks.validate import validate_package
 
@@ -743,10 +743,9 @@ def test_a_straight_quote_inside_a_quoted_value_is_one_problem_at_its_line(packa
     description lost a quote and gained one at the end of the value, and the package was valid
     (pyarrow reads on without a word). Whole and in batches, one problem, and the row's key is
     still there for the rows pointing at it."""
-    import peacetalks.read_tables
 
     if batch:
-        monkeypatch.setattr(peacetalks.read_tables, "BATCH_BYTES", batch)
+        in_batches(monkeypatch, batch)
     meetings = package_dir / "data/meetings.csv"
     replace_in(meetings, "“not easy”", '"not easy"')
     rehash(package_dir)

@@ -9,7 +9,7 @@ import pytest
 
 import peacetalks.check_data
 import peacetalks.read_tables
-from conftest import ROOT, rehash
+from conftest import ROOT, in_batches, rehash
 from peacetalks.check_data import allowed_hint, check_table
 from peacetalks.convert_types import encode
 from peacetalks.read_package import Resource, read_package
@@ -20,7 +20,7 @@ from test_broken_packages import rows_of, run_cli, set_cell
 def same_slip_in_three_batches(package_dir: Path, monkeypatch: pytest.MonkeyPatch, column: str, value: str) -> tuple[list, list]:
     """Put `value` into `column` of the first, middle and last row of actors.csv, checked in about
     ten batches; return the rows' lines and the report's (rule, file, line, column, value)."""
-    monkeypatch.setattr(peacetalks.read_tables, "BATCH_BYTES", 1_024)
+    in_batches(monkeypatch, 1_024)
     path = package_dir / "data/actors.csv"
     ids = [row[0] for row in rows_of(path)[1:]]
     lines = [set_cell(path, actor, column, value) for actor in (ids[0], ids[len(ids) // 2], ids[-1])]
@@ -81,7 +81,7 @@ def test_a_column_of_distinct_ids_is_checked_row_by_row_with_the_same_lines(keys
 def test_a_byte_that_is_not_utf8_in_a_later_batch_is_reported_at_its_line(package_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """pyarrow no longer checks UTF-8 cell by cell (`text_only_options`): each batch's bytes are
     checked first, and a bad one sends the table to the whole-file reader, which names the line."""
-    monkeypatch.setattr(peacetalks.read_tables, "BATCH_BYTES", 1_024)
+    in_batches(monkeypatch, 1_024)
     path = package_dir / "data/actors.csv"
     ids = [row[0] for row in rows_of(path)[1:]]
     line = set_cell(path, ids[-1], "name", "Zelensk\u00e9")
@@ -174,7 +174,7 @@ def test_a_column_s_time_for_python_s_re_is_the_table_s_not_each_batch_s(tmp_pat
     monkeypatch.setattr(match_with_python, "VALUE_LIMIT_SECONDS", 0.2)
     monkeypatch.setattr(match_with_python, "COLUMN_LIMIT_SECONDS", 0.6)
     monkeypatch.setattr(match_with_python, "COLUMN_LIMIT_SECONDS_PER_MB", 0)
-    monkeypatch.setattr(peacetalks.read_tables, "BATCH_BYTES", 200)
+    in_batches(monkeypatch, 200)
     codes = ["a" * (30 + n) + "!" for n in range(30)]  # about 8 batches
     problems = validate_package(pattern_package(tmp_path, r"(a+)+\s?", codes), frictionless="off").problems
     assert [(p.line, p.rule) for p in problems] == [(n, "pattern") for n in range(2, 32)]
@@ -207,6 +207,6 @@ def test_batches_of_values_that_match_at_once_do_not_use_up_a_column_s_time(tmp_
 
     monkeypatch.setattr(match_with_python, "COLUMN_LIMIT_SECONDS", 0.3)
     monkeypatch.setattr(match_with_python, "COLUMN_LIMIT_SECONDS_PER_MB", 0)
-    monkeypatch.setattr(peacetalks.read_tables, "BATCH_BYTES", 100)
+    in_batches(monkeypatch, 100)
     root = pattern_package(tmp_path, r"\S+", ["yes"] * 400)
     assert validate_package(root, frictionless="off").problems == []

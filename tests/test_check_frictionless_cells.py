@@ -11,7 +11,7 @@ import sys
 
 import pytest
 
-from conftest import ROOT, one_table_package
+from conftest import ROOT, in_batches, one_table_package
 from peacetalks.check_frictionless_cells import fields_read_by_frictionless
 from peacetalks.read_package import read_package
 from peacetalks.validate import validate_package
@@ -78,12 +78,11 @@ def test_a_large_package_is_checked_by_the_reader_not_by_frictionless_s_pass(tmp
 
 
 def test_a_table_checked_in_batches_gets_the_same_problems(tmp_path, monkeypatch):
-    import peacetalks.read_tables
 
     header, *rows = ROWS.splitlines()
     many = [header] + [row.replace(row.split(",")[0], f"{row.split(',')[0]}{n}", 1) for n in range(40) for row in rows]
     root = table_package(tmp_path, FIELDS, "\n".join(many) + "\n")
-    monkeypatch.setattr(peacetalks.read_tables, "BATCH_BYTES", 300)  # a few rows a batch
+    in_batches(monkeypatch, 300)  # a few rows a batch
     # Every copy of a bad row is found, on its own line, with the rule and column of the original's.
     problems = [(file, (line - 2) % len(rows) + 2, column, rule) for file, line, column, rule in found(root, frictionless="off")]
     assert sorted(problems) == sorted(FOUND * 40)

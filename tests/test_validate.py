@@ -14,7 +14,7 @@ import time
 import pandas as pd
 import pytest
 
-from conftest import ROOT, line_of, one_table_package, rehash, replace_in
+from conftest import ROOT, in_batches, line_of, one_table_package, rehash, replace_in
 from peacetalks.read_package import read_package
 from peacetalks.validate import check_keys, key_codes, validate_package
 
@@ -400,7 +400,6 @@ def test_without_sched_getaffinity(monkeypatch):
 def test_source_texts_read_in_batches_are_all_kept(package_dir, monkeypatch):
     """A table of source texts checked in batches: the quotes that cite its first rows are still
     looked up (each batch's texts used to replace the last ones)."""
-    import peacetalks.read_tables
 
     sources = package_dir / "data/sources.csv"
     header, first = sources.read_text(encoding="utf-8").splitlines()[:2]
@@ -411,7 +410,7 @@ def test_source_texts_read_in_batches_are_all_kept(package_dir, monkeypatch):
     actors = package_dir / "data/actors.csv"
     line = set_cell(actors, rows_of(actors)[1][0], "quote", "NOT IN THE TEXT")  # cites berlin_talks_article
     rehash(package_dir)
-    monkeypatch.setattr(peacetalks.read_tables, "BATCH_BYTES", len(first) + 2)  # about one source a batch
+    in_batches(monkeypatch, len(first) + 2)  # about one source a batch
     quotes = [p for p in validate_package(package_dir, frictionless="off").problems if p.rule == "quote-verbatim"]
     assert [(p.file, p.line) for p in quotes] == [("data/actors.csv", line)]
 
@@ -439,7 +438,6 @@ def test_whole_table_keys_report_each_repeat_on_its_own_line():
 def test_a_unique_column_reports_each_repeat_not_the_first_row(tmp_path, monkeypatch, batch_bytes):
     """`unique` on a column that is not the primary key: the line that repeats a value, never the
     one it repeats ("the value appears on an earlier line"); empty cells repeat nothing."""
-    import peacetalks.read_tables
 
     descriptor = {
         "name": "uniq",
@@ -460,7 +458,7 @@ def test_a_unique_column_reports_each_repeat_not_the_first_row(tmp_path, monkeyp
     (tmp_path / "datapackage.json").write_text(json.dumps(descriptor))
     (tmp_path / "t.csv").write_text("id,label\na,X\nb,Y\nc,X\nd,\ne,\nf,X\n")
     if batch_bytes:
-        monkeypatch.setattr(peacetalks.read_tables, "BATCH_BYTES", batch_bytes)
+        in_batches(monkeypatch, batch_bytes)
     found = [p for p in validate_package(tmp_path, frictionless="off").problems if p.file == "t.csv"]
     assert [(p.file, p.line, p.column, p.rule, p.value) for p in found] == [
         ("t.csv", 4, "label", "unique", "X"),
@@ -566,6 +564,9 @@ def test_a_parent_that_fails_does_not_leave_its_child_waiting(two_cores):
     assert isinstance(error, ValueError) and str(error) == "a broke"
 
 
+TABLES = len(json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))["resources"])
+
+
 def tables_at_once(monkeypatch) -> list[int]:
     """Watch `validate` check tables: how many were being checked as each one started."""
     import peacetalks.validate as validate
@@ -595,14 +596,14 @@ def test_a_small_package_is_checked_one_table_at_a_time(two_cores, monkeypatch):
     """Under `ONE_THREAD_MAX_BYTES` a second thread only waits for the first (measured)."""
     seen = tables_at_once(monkeypatch)
     assert validate_package(ROOT, frictionless="off").problems == []
-    assert seen == [1] * 9
+    assert seen == [1] * TABLES
 
 
 def test_a_larger_package_is_checked_two_tables_at_a_time(two_cores, monkeypatch):
     monkeypatch.setattr("peacetalks.validate.ONE_THREAD_MAX_BYTES", 1_000)  # the real package holds about 54 KB
     seen = tables_at_once(monkeypatch)
     assert validate_package(ROOT, frictionless="off").problems == []
-    assert len(seen) == 9 and max(seen) == 2
+    assert len(seen) == TABLES and max(seen) == 2
 
 
 def test_one_core_checks_one_table_at_a_time_whatever_the_size(monkeypatch):
@@ -610,7 +611,7 @@ def test_one_core_checks_one_table_at_a_time_whatever_the_size(monkeypatch):
     monkeypatch.setattr("peacetalks.validate.usable_cores", lambda: 1)
     seen = tables_at_once(monkeypatch)
     assert validate_package(ROOT, frictionless="off").problems == []
-    assert seen == [1] * 9
+    assert seen == [1] * TABLES
 
 
 INTERRUPTED_SCHEDULE = """

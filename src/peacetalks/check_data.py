@@ -194,7 +194,7 @@ def shared_codes(table: RawTable, resource: Resource, typed: pd.DataFrame, name:
 
 
 _BUILT: dict[tuple, tuple] = {}
-# Tables are checked two at a time, in threads, and share this cache.
+# A large package's tables are checked two at a time, in threads, and share this cache.
 _BUILT_LOCK = threading.RLock()
 
 

@@ -34,15 +34,17 @@ STRUCTURAL_RULES |= {"empty-file", "file-unreadable"}
 # Schema problems that make a table's data impossible to check against it.
 BLOCKING_SCHEMA_RULES = {"schema", "enum-type", "json", "file-missing", "encoding", "bom"}
 
-# Tables are checked two at a time (`check_parents_first`), but the checks over a whole table's
-# key columns (uniqueness, foreign keys, cycles) hold far more than a batch: one table at a time.
+# A large package's tables are checked two at a time (`check_parents_first`), but the checks over a
+# whole table's key columns (uniqueness, foreign keys, cycles) hold far more than a batch: one
+# table at a time.
 WHOLE_TABLE_KEYS = threading.Lock()
 
 # Packages of at most this much data are checked one table at a time. Their checks are many
 # small calls (pandas, Pandera, pyarrow on a few rows) that each let go of the GIL and wait to
-# take it back, so a second thread mostly waits for the first; and frictionless's pass over such
-# a package ("auto") runs on the other core. Measured with `peacetalks validate`, one thread
-# against two: the real package (54 KB), 0.80-0.93 s against 0.85-1.04 s; 1 MB with
+# take it back, so a second thread mostly waits for the first; and frictionless's pass over the
+# data of a package this small ("auto", `check_frictionless.FULL_CHECK_MAX_BYTES`, also 20 MB)
+# runs on the other core. Measured with `peacetalks validate`, one thread against two, alternating:
+# the real package (54 KB), 0.80-0.93 s against 0.85-1.04 s (8 runs each); 1 MB with
 # `--frictionless off`, 0.89-0.95 against 0.94-0.97 s; 8.6 and 18 MB, the same within the noise;
 # 86 MB, 1.60-1.80 against 1.45-1.66 s.
 ONE_THREAD_MAX_BYTES = 20_000_000
