@@ -792,6 +792,15 @@ def test_a_table_saved_with_semicolons_is_one_problem(package_dir: Path) -> None
     assert "separated by semicolons" in problem.message and "comma delimited" in problem.hint
 
 
+def test_a_file_that_grew_is_not_said_to_be_cut_short(package_dir: Path) -> None:
+    # found by a README walk-through: a file that grew was said to be "edited or cut short"
+    path = package_dir / "data/statuses.csv"
+    size = path.stat().st_size
+    path.write_bytes(path.read_bytes() + b"\n")
+    [problem] = [p for p in validate_package(package_dir).problems if p.rule == "bytes"]
+    assert problem.message == f"the file has {size + 1} bytes but datapackage.json says {size}: it was edited"
+
+
 # Cases the corpus does not cover: valid header-only tables, usage errors, internal errors
 
 

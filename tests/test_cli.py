@@ -85,6 +85,16 @@ def test_hash_records_an_intended_edit(package_dir):
     assert run("hash", str(package_dir)).output.strip() == "hashes already up to date"
 
 
+def test_hash_says_which_table_it_could_not_hash(package_dir):
+    # found by a README walk-through: a missing table was passed over, and "already up to date" said
+    (package_dir / "data/framings.csv").unlink()
+    replace_in(package_dir / "data/actors.csv", "Prepared the draft document", "Wrote the draft document")
+    result = CliRunner().invoke(main, ["hash", str(package_dir)])
+    assert result.exit_code == 1
+    assert result.stdout.strip() == "updated: datapackage.json"  # the other files are still recorded
+    assert result.stderr.strip() == "error: not hashed, the file does not exist: data/framings.csv"
+
+
 def test_hash_updates_a_source_text_checksum(package_dir):
     replace_in(package_dir / "data/sources/berlin_talks_article.txt", "Follow us on:", "Follow us on: ")
     result = run("hash", str(package_dir))

@@ -169,3 +169,12 @@ def test_composite_and_self_referencing_keys():
         db.execute("INSERT INTO links VALUES ('four', 'x', 1, NULL, 2)")
     with pytest.raises(sqlite3.IntegrityError, match="NOT NULL"):
         db.execute("INSERT INTO links VALUES (NULL, 'x', 1, NULL, 1)")
+
+
+def test_the_readme_query_returns_what_the_readme_says(db):
+    """The README's SQLite example, read from the README itself, gives the two actors it names."""
+    import re
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    [query] = re.findall(r'"(SELECT a\.name, p\.stance FROM proposal_positions [^"]+)"', readme)
+    assert set(db.execute(query).fetchall()) == {("United States", "proposes"), ("Ukraine", "beneficiary")}

@@ -199,6 +199,16 @@ def test_a_header_of_one_name_is_not_taken_for_another_separator(tmp_path: Path)
     assert table.problems == [] and table.header == ["note;"]
 
 
+def test_a_ragged_row_s_hint_follows_whether_it_has_cells_too_many_or_too_few(tmp_path: Path) -> None:
+    from peacetalks.read_tables import read_table
+
+    (tmp_path / "t.csv").write_text("id,note,added\na,x,1\nb,y\nc,z,2,3\n", encoding="utf-8")
+    problems = read_table(tmp_path, "t", "t.csv").problems
+    assert [(p.rule, p.line) for p in problems] == [("ragged-row", 3), ("ragged-row", 4)]
+    assert problems[0].hint.endswith("was a column added to the header only?")
+    assert problems[1].hint == "a comma inside a value needs the value in double quotes"
+
+
 def test_quotes_that_follow_the_rules_keep_the_fast_path(tmp_path: Path) -> None:
     """A doubled quote inside a quoted value, and a quote inside an unquoted one, are valid CSV."""
     raw = b'id,note\na,"say ""hi"", then go"\nb,a 5" screen\nc,plain\n'

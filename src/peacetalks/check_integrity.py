@@ -45,7 +45,8 @@ def check_integrity(package: Package) -> list[Problem]:
                 Problem.at(
                     resource.path,
                     "bytes",
-                    f"the file has {size} bytes but datapackage.json says {declared_bytes}: it was edited or cut short",
+                    f"the file has {size} bytes but datapackage.json says {declared_bytes}: "
+                    + ("it was edited or cut short" if size < declared_bytes else "it was edited"),
                     hint=fix,
                 )
             )

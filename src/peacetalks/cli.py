@@ -90,6 +90,13 @@ def hash_command(path: str) -> None:
     except (OSError, ValueError) as error:
         click.echo(f"error: could not update the hashes: {error}", err=True)
         sys.exit(1)
+    missing = [r.path for r in package.resources if not (package.root / r.path).is_file()]
+    if missing:
+        # Found by a README walk-through: a missing table was passed over, and "already up to date" said.
+        if changed:
+            click.echo("updated: " + ", ".join(changed))
+        click.echo(f"error: not hashed, the file does not exist: {', '.join(missing)}", err=True)
+        sys.exit(1)
     click.echo("updated: " + ", ".join(changed) if changed else "hashes already up to date")
 
 

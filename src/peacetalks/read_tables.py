@@ -181,6 +181,15 @@ def quoted_wrongly(table, raw, header_lines: int = 0) -> bool:
 OPEN_QUOTE_HINT = 'a value with a comma, a quote or a line break needs double quotes around it, and a quote inside it doubled ("")'
 
 
+# By whether the row has more cells than the header, or fewer (found by a README walk-through: a
+# column added to the header but not to the rows was told about commas inside values).
+RAGGED_HINTS = {
+    True: "a comma inside a value needs the value in double quotes",
+    False: "every row needs a cell for each column of the header, an empty one too (two commas in a row): "
+    "was a column added to the header only?",
+}
+
+
 class Lines:
     """The lines of a text, for the csv module, from a line that can be set again: after a record
     it refuses, reading goes on at the line after that record's first."""
@@ -249,7 +258,7 @@ def read_with_csv_module(text: str, file: str, width: int) -> tuple[pd.DataFrame
                     "ragged-row",
                     f"the row has {len(record)} cells but the header has {width}",
                     line=start,
-                    hint="a comma inside a value needs the value in double quotes",
+                    hint=RAGGED_HINTS[len(record) > width],
                 )
             )
             continue
