@@ -307,6 +307,14 @@ def bad_enum(root: Path) -> Expect:
 
 
 @case
+def allowed_value_with_a_space(root: Path) -> Expect:
+    # found by a README walk-through: the hint listed the allowed values, with no word of the space
+    line = set_cell(root / "data/actors.csv", "ukraine", "actor_type", "state ")
+    rehash(root)
+    return Expect("enum", "data/actors.csv", line, column="actor_type", hint="the value has spaces around it: 'state' is allowed")
+
+
+@case
 def bad_number(root: Path) -> Expect:
     line = set_cell(root / "data/statuses.csv", "deal_broad_agreement_90_percent", "value", "90%")
     rehash(root)

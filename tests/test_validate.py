@@ -460,10 +460,24 @@ def test_a_unique_column_reports_each_repeat_not_the_first_row(tmp_path, monkeyp
     if batch_bytes:
         in_batches(monkeypatch, batch_bytes)
     found = [p for p in validate_package(tmp_path, frictionless="off").problems if p.file == "t.csv"]
-    assert [(p.file, p.line, p.column, p.rule, p.value) for p in found] == [
-        ("t.csv", 4, "label", "unique", "X"),
-        ("t.csv", 7, "label", "unique", "X"),
+    assert [(p.file, p.line, p.column, p.rule, p.value, p.hint) for p in found] == [
+        ("t.csv", 4, "label", "unique", "X", "first on line 2"),
+        ("t.csv", 7, "label", "unique", "X", "first on line 2"),
     ]
+
+
+@pytest.mark.parametrize("batch_bytes", [None, 300], ids=["whole table", "in batches"])
+def test_a_repeated_primary_key_names_the_line_it_first_appears_on(package_dir, monkeypatch, batch_bytes):
+    """Found by a README walk-through: the `primary-key` problem did not say which line it repeats."""
+    topics = package_dir / "data/meeting_topics.csv"
+    lines = topics.read_text(encoding="utf-8").split("\n")
+    lines.insert(6, lines[2])  # line 3's row again, as line 7
+    topics.write_text("\n".join(lines), encoding="utf-8")
+    rehash(package_dir)
+    if batch_bytes:
+        in_batches(monkeypatch, batch_bytes)
+    [problem] = validate_package(package_dir, frictionless="off").problems
+    assert (problem.file, problem.line, problem.rule, problem.hint) == ("data/meeting_topics.csv", 7, "primary-key", "first on line 3")
 
 
 def test_key_codes_equal_for_equal_values_and_missing_for_missing():
