@@ -809,6 +809,13 @@ def test_a_file_that_grew_is_not_said_to_be_cut_short(package_dir: Path) -> None
     assert problem.message == f"the file has {size + 1} bytes but datapackage.json says {size}: it was edited"
 
 
+def test_a_one_column_table_named_with_a_semicolon_is_valid(tmp_path: Path) -> None:
+    from conftest import one_table_package
+
+    root = one_table_package(tmp_path / "p", [{"name": "id;code", "type": "string", "description": "A code."}], "id;code\na;1\nb;2\n")
+    assert validate_package(root).problems == []
+
+
 # Cases the corpus does not cover: valid header-only tables, usage errors, internal errors
 
 

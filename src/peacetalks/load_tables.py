@@ -48,7 +48,7 @@ def load(path: str | Path | None = None) -> dict[str, pd.DataFrame]:
         raise PackageError(problems)
     tables: dict[str, pd.DataFrame] = {}
     for resource in package.resources:
-        table = read_table(package.root, resource.name, resource.path)
+        table = read_table(package.root, resource.name, resource.path, resource.field_names)
         if table.problems:
             raise PackageError(table.problems)
         text, header_problems = check_header(table, resource)

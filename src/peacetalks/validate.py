@@ -146,7 +146,7 @@ def check_left_to_frictionless(package: Package, usable: list) -> list[Problem]:
     problems: list[Problem] = []
     for resource in usable:
         if fields_read_by_frictionless(resource):
-            table = read_table(package.root, resource.name, resource.path)
+            table = read_table(package.root, resource.name, resource.path, resource.field_names)
             if table.header:
                 problems += check_frictionless_cells(table, resource)
     return problems
@@ -430,7 +430,7 @@ def check_whole_table(package: Package, resource, parents, files, texts, read: l
     from peacetalks.read_patterns import one_time_limit_per_table
     from peacetalks.read_tables import read_table
 
-    table = read_table(package.root, resource.name, resource.path)
+    table = read_table(package.root, resource.name, resource.path, resource.field_names)
     problems = list(table.problems)
     if not table.header:
         return problems, None, None
@@ -461,7 +461,7 @@ def check_in_batches(package: Package, resource, parents, files, texts, needed, 
             return None
     except OSError:
         return None
-    header = scan_header(path)
+    header = scan_header(path, fields=resource.field_names)
     if header is None:
         return None
     own, file = resource.name, resource.path

@@ -50,7 +50,7 @@ def update_source_hashes(package: Package) -> list[str]:
         if not path_field or not hash_field:
             continue
         csv_path = package.root / resource.path
-        table = read_table(package.root, resource.name, resource.path)
+        table = read_table(package.root, resource.name, resource.path, resource.field_names)
         if table.problems or not table.header:
             raise CannotHash(table.problems or [Problem.at(resource.path, "header", "the file has no header row", line=1)])
         text = csv_path.read_text(encoding="utf-8")
