@@ -92,7 +92,7 @@ def test_hash_says_which_table_it_could_not_hash(package_dir):
     result = CliRunner().invoke(main, ["hash", str(package_dir)])
     assert result.exit_code == 1
     assert result.stdout.strip() == "updated: datapackage.json"  # the other files are still recorded
-    assert result.stderr.strip() == "error: not hashed, the file does not exist: data/framings.csv"
+    assert result.stderr.strip() == "error: not hashed, there is no file at: data/framings.csv"
 
 
 def test_hash_updates_a_source_text_checksum(package_dir):

@@ -95,7 +95,7 @@ def hash_command(path: str) -> None:
         # Found by a README walk-through: a missing table was passed over, and "already up to date" said.
         if changed:
             click.echo("updated: " + ", ".join(changed))
-        click.echo(f"error: not hashed, the file does not exist: {', '.join(missing)}", err=True)
+        click.echo(f"error: not hashed, there is no file at: {', '.join(missing)}", err=True)
         sys.exit(1)
     click.echo("updated: " + ", ".join(changed) if changed else "hashes already up to date")
 
