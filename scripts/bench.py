@@ -41,7 +41,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
-from peacetalks.read_package import Package, Resource, read_package
+from peacetalks.model.read_package import Package, Resource, read_package
 
 ROOT = Path(__file__).resolve().parents[1]
 CHUNK = 1_000_000
@@ -622,7 +622,7 @@ def run_validate(out: Path, defects, rows: int, measured: list[tuple[float, floa
 
 
 def run_frictionless(out: Path, defects, rows: int, repeat: int, work: Path, pause: float = PAUSE) -> Run:
-    from peacetalks.check_frictionless import CONSTRAINT_RULES, ROW_RULES
+    from peacetalks.checks.check_frictionless import CONSTRAINT_RULES, ROW_RULES
 
     command = [executable("frictionless"), "validate", "--json", "datapackage.json"]
     seconds, peak, report = [], 0.0, {}
@@ -713,7 +713,7 @@ def real_package(repeat: int, package_path: Path = ROOT, pause: float = PAUSE) -
     """The third target: `peacetalks validate` against `frictionless validate` on the real package,
     and the imports each of them needs before it can check anything: pandas and Pandera (the
     project asks for Pandera), and frictionless."""
-    from peacetalks.validate import validate_package
+    from peacetalks.run.validate import validate_package
 
     package, problems = read_package(package_path)
     if package is None:

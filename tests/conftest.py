@@ -9,10 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from peacetalks.read_package import read_package
-from peacetalks.write_hashes import write_hashes
+from peacetalks.edit.write_hashes import write_hashes
+from peacetalks.model.read_package import read_package
 
 ROOT = Path(__file__).resolve().parents[1]
+
 PACKAGE_PARTS = ["datapackage.json", "data", "schemas"]
 
 
@@ -43,11 +44,11 @@ def in_batches(monkeypatch: pytest.MonkeyPatch, size: int) -> None:
     """Tables read and checked in batches of about `size` bytes, two tables at a time as on two
     cores: scheduled as the large packages that are read in batches are (a package this small is
     otherwise checked one table at a time, `validate.ONE_THREAD_MAX_BYTES`)."""
-    import peacetalks.read_tables
+    import peacetalks.read.read_tables
 
-    monkeypatch.setattr(peacetalks.read_tables, "BATCH_BYTES", size)
-    monkeypatch.setattr("peacetalks.validate.ONE_THREAD_MAX_BYTES", 0)
-    monkeypatch.setattr("peacetalks.validate.usable_cores", lambda: 2)
+    monkeypatch.setattr(peacetalks.read.read_tables, "BATCH_BYTES", size)
+    monkeypatch.setattr("peacetalks.run.validate.ONE_THREAD_MAX_BYTES", 0)
+    monkeypatch.setattr("peacetalks.run.validate.usable_cores", lambda: 2)
 
 
 def replace_in(path: Path, old: str, new: str, count: int = 1) -> None:

@@ -133,22 +133,22 @@ def test_report_is_the_same_when_tables_are_checked_in_batches(bench, tmp_path, 
     """Large tables are read and checked in batches; forced tiny batches must give the whole-table report."""
     import dataclasses
 
-    import peacetalks.read_tables
-    from peacetalks.validate import validate_package
+    import peacetalks.read.read_tables
+    from peacetalks.run.validate import validate_package
 
     folder = tmp_path / "package"
     bench.benchmark(1_000, repeat=1, frictionless=False, pause=0, out=folder, log=lambda _: None)
     whole = [dataclasses.asdict(p) for p in validate_package(folder, frictionless="off").problems]
     in_batches(monkeypatch, 2_048)
     batches = []
-    read_batches = peacetalks.read_tables.read_batches
+    read_batches = peacetalks.read.read_tables.read_batches
 
     def counted(*args):
         for frame in read_batches(*args):
             batches.append(len(frame))
             yield frame
 
-    monkeypatch.setattr(peacetalks.read_tables, "read_batches", counted)
+    monkeypatch.setattr(peacetalks.read.read_tables, "read_batches", counted)
     batched = [dataclasses.asdict(p) for p in validate_package(folder, frictionless="off").problems]
     assert len(batches) > 100  # every table but the three sources went in batches
     assert len(whole) >= 15

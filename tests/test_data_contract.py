@@ -9,7 +9,7 @@ import pycountry
 import pytest
 
 from conftest import ROOT
-from peacetalks.read_package import read_package
+from peacetalks.model.read_package import read_package
 
 CONTRACT = {
     "sources": (["source_id"], ["source_id", "title", "author", "publisher", "url", "published", "path", "sha256"]),

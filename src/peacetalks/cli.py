@@ -6,8 +6,8 @@ import sys
 
 import click
 
-from peacetalks.check_frictionless import FULL_CHECK_MAX_BYTES, TIME_LIMIT_SECONDS, TIME_LIMIT_SECONDS_PER_MB
-from peacetalks.problems import counted, format_json, format_text, internal_error
+from peacetalks.checks.check_frictionless import FULL_CHECK_MAX_BYTES, TIME_LIMIT_SECONDS, TIME_LIMIT_SECONDS_PER_MB
+from peacetalks.report.problems import counted, format_json, format_text, internal_error
 
 PATH_HELP = "A datapackage.json, or the folder that holds it (default: the current folder)."
 
@@ -44,7 +44,7 @@ def validate(path: str, output_format: str, frictionless: str) -> None:
     Exits 0 when the package is valid, 1 when it has problems (or the validator
     itself failed, reported as one line naming the file), 2 on wrong usage.
     """
-    from peacetalks.validate import validate_package
+    from peacetalks.run.validate import validate_package
 
     try:
         outcome = validate_package(path, frictionless=frictionless)
@@ -72,14 +72,14 @@ def hash_command(path: str) -> None:
 
     Run it after an intended edit; `validate` reports any file that no longer matches.
     """
-    from peacetalks.read_package import read_package
-    from peacetalks.write_hashes import write_hashes
+    from peacetalks.edit.write_hashes import write_hashes
+    from peacetalks.model.read_package import read_package
 
     package, problems = read_package(path)
     if package is None:
         click.echo(format_text(problems, path), err=True)
         sys.exit(1)
-    from peacetalks.write_hashes import CannotHash
+    from peacetalks.edit.write_hashes import CannotHash
 
     try:
         changed = write_hashes(package)
@@ -106,8 +106,8 @@ PACKAGE_OPTION_HELP = "The package to read: a datapackage.json or its folder (de
 
 def read_package_or_exit(package_path: str | None):
     """The package with its typed tables, or its problems on stderr and exit 1."""
-    from peacetalks.load_tables import PackageError
-    from peacetalks.prepare_export import read_for_export
+    from peacetalks.export.prepare_export import read_for_export
+    from peacetalks.read.load_tables import PackageError
 
     try:
         return read_for_export(package_path)
@@ -144,13 +144,13 @@ def export(output: str, target: str, package_path: str | None, force: bool) -> N
     """
     from pathlib import Path
 
-    from peacetalks.prepare_export import OutputExists, refuse_existing
+    from peacetalks.export.prepare_export import OutputExists, refuse_existing
 
     destination = Path(output)
     try:
         refuse_existing(destination, force, folder=target == "parquet")
         if target == "sqlite":
-            from peacetalks.export_sqlite import metadata_path
+            from peacetalks.export.export_sqlite import metadata_path
 
             refuse_existing(metadata_path(destination), force)
     except OutputExists as error:
@@ -158,13 +158,13 @@ def export(output: str, target: str, package_path: str | None, force: bool) -> N
     tables = read_package_or_exit(package_path)
     try:
         if target == "sqlite":
-            from peacetalks.export_sqlite import export_sqlite as write
+            from peacetalks.export.export_sqlite import export_sqlite as write
         elif target == "xlsx":
-            from peacetalks.export_xlsx import export_xlsx as write
+            from peacetalks.export.export_xlsx import export_xlsx as write
         elif target == "parquet":
-            from peacetalks.export_parquet import export_parquet as write
+            from peacetalks.export.export_parquet import export_parquet as write
         else:
-            from peacetalks.export_json import export_json as write
+            from peacetalks.export.export_json import export_json as write
         written = write(tables, destination)
     except (OSError, ValueError) as error:
         click.echo(f"error: could not write {destination}: {error}", err=True)
@@ -179,8 +179,8 @@ def export(output: str, target: str, package_path: str | None, force: bool) -> N
 @click.argument("path", required=False, default=".", type=click.Path(exists=True))
 def info(path: str) -> None:
     """Show the package's title, version, licence and sources, and each table with its row count."""
-    from peacetalks.read_package import read_package
-    from peacetalks.show_info import info_lines
+    from peacetalks.docs.show_info import info_lines
+    from peacetalks.model.read_package import read_package
 
     package, problems = read_package(path)
     if package is None:
@@ -205,7 +205,7 @@ def docs(path: str, no_picture: bool) -> None:
     README.md between its marker comments, and docs/positions.png/.svg (as
     `peacetalks graph`). Files whose content would not change are left alone.
     """
-    from peacetalks.write_docs import write_docs
+    from peacetalks.docs.write_docs import write_docs
 
     package, frames = package_with_tables(path)
     try:
@@ -231,13 +231,13 @@ def graph(path: str, output: str | None, force: bool) -> None:
     """Draw who stands where: actors, proposals and each stance, to positions.png and positions.svg."""
     from pathlib import Path
 
-    from peacetalks.draw_positions import write_positions
+    from peacetalks.docs.draw_positions import write_positions
 
     package, frames = package_with_tables(path)
     folder = Path(output) if output else package.root / "docs"
     # The package's own docs/ is regenerated on purpose; a folder the user names may hold their own files.
     if output and not force:
-        from peacetalks.draw_positions import render
+        from peacetalks.docs.draw_positions import render
 
         pictures = dict(zip(("positions.png", "positions.svg"), render(frames, package.descriptor), strict=True))
         differ = [folder / n for n, data in pictures.items() if (folder / n).exists() and (folder / n).read_bytes() != data]

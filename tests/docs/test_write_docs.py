@@ -1,0 +1,87 @@
+"""Generated documentation: complete, derived from the schemas, and committed fresh."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import ROOT, copy_package
+from csv_expectations import schemas
+from peacetalks.cli import main
+from peacetalks.docs.draw_positions import render
+from peacetalks.docs.write_docs import README_END, README_START, er_diagram, expected_texts, write_docs
+from peacetalks.model.read_package import read_package
+from peacetalks.read.load_tables import load
+
+STALE = "is stale: run `peacetalks docs` and commit the result"
+
+
+@pytest.fixture(scope="module")
+def package():
+    found, problems = read_package(ROOT)
+    assert found is not None and not problems, problems
+    return found
+
+
+def test_committed_docs_are_what_peacetalks_docs_writes_now(package):
+    texts = expected_texts(package)
+    assert Path("README.md") in texts, f"README.md needs the {README_START} / {README_END} markers"
+    for relative, text in texts.items():
+        path = ROOT / relative
+        assert path.is_file(), f"{relative} is missing: run `peacetalks docs`"
+        assert path.read_text(encoding="utf-8") == text, f"{relative} {STALE}"
+
+
+def test_committed_picture_is_what_peacetalks_graph_draws_now(package):
+    png, svg = render(load(ROOT), package.descriptor)
+    assert (ROOT / "docs" / "positions.png").read_bytes() == png, f"docs/positions.png {STALE}"
+    assert (ROOT / "docs" / "positions.svg").read_bytes() == svg, f"docs/positions.svg {STALE}"
+
+
+def test_dictionary_has_every_table_and_column_with_its_description(package):
+    dictionary = (ROOT / "docs" / "data-dictionary.md").read_text(encoding="utf-8")
+    for name, schema in schemas().items():
+        assert f"\n## {name}\n" in dictionary, name
+        for field in schema["fields"]:
+            row = next(line for line in dictionary.split(f"\n## {name}\n")[1].splitlines() if line.startswith(f"| `{field['name']}` |"))
+            assert " ".join(field["description"].split()).replace("|", "\\|") in row, (name, field["name"])
+    assert "| `stance` | string | yes | one of `proposes`, `demands`" in dictionary
+    assert "- Foreign key: `asserted_by` → [actors](#actors).`actor_id`" in dictionary
+    assert "- Primary key: `proposal_id`, `actor_id`, `stance`" in dictionary
+
+
+def test_er_diagram_has_every_foreign_key_and_key_column(package):
+    diagram = er_diagram(package)
+    assert diagram.startswith("erDiagram\n")
+    for name, schema in schemas().items():
+        assert f"    {name} {{" in diagram
+        for fk in schema.get("foreignKeys", []):
+            parent = fk["reference"].get("resource") or name
+            assert f"{parent} " in diagram and f'--o{{ {name} : "{", ".join(fk["fields"])}"' in diagram, (name, fk)
+    assert "        string actor_id PK, FK" in diagram  # meeting_participants: key and link at once
+    assert '    actors |o--o{ actors : "affiliated_with"' in diagram  # self reference, optional
+
+
+def test_docs_regenerates_everything_and_then_has_nothing_to_do(tmp_path):
+    root = copy_package(tmp_path / "package")
+    (root / "README.md").write_text(f"# Title\n\n{README_START}\nold\n{README_END}\n\nMore.\n", encoding="utf-8")
+    runner = CliRunner()
+    first = runner.invoke(main, ["docs", str(root)])
+    assert first.exit_code == 0, first.output
+    assert "updated: docs/data-dictionary.md, docs/er-diagram.md, README.md, docs/positions.png, docs/positions.svg" in first.output
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    assert readme.startswith("# Title\n\n" + README_START) and readme.endswith(README_END + "\n\nMore.\n")
+    assert "```mermaid\nerDiagram\n" in readme and "\nold\n" not in readme
+    second = runner.invoke(main, ["docs", str(root)])
+    assert second.exit_code == 0 and "documentation already up to date" in second.output
+
+
+def test_docs_says_when_readme_has_no_markers(tmp_path):
+    root = copy_package(tmp_path / "package")
+    (root / "README.md").write_text("# Title\n", encoding="utf-8")
+    package, _ = read_package(root)
+    result = write_docs(package, None, pictures=False)
+    assert result.notes and "markers" in result.notes[0]
+    assert (root / "README.md").read_text(encoding="utf-8") == "# Title\n"
