@@ -24,6 +24,9 @@ from __future__ import annotations
 
 import argparse
 import copy
+import csv
+import dataclasses
+import gzip
 import hashlib
 import json
 import re
@@ -664,6 +667,7 @@ def benchmark(
     package_path: Path = ROOT,
     pause: float = PAUSE,
     log=print,
+    saved: tuple[str, ...] = (),
 ) -> dict:
     package, problems = read_package(package_path)
     if package is None:
@@ -695,18 +699,79 @@ def benchmark(
         if frictionless:
             runs.append(run_frictionless(folder, generator.defects, total, frictionless_repeat or repeat, work, pause))
         runs.append(run_pyarrow(total, measured["pyarrow"]))
+        variants = []
+        for variant in saved:
+            target = work / f"package-{variant}"
+            variant_defects = saved_as(folder, variant, target, generator.defects)
+            log(f"saved as {variant}: {target}")
+            timed = measure_rounds({"validate": (validate_command(target), work, work / "validate.json")}, repeat, pause)
+            run = run_validate(target, variant_defects, total, timed["validate"], work)
+            run.tool = f"peacetalks validate ({variant})"
+            variants.append(run.__dict__ | {"wall": run.wall})
+            shutil.rmtree(target, ignore_errors=True)
         return {
             "largest_table_rows": rows,
             "rows": total,
             "csv_mb": round(size / 1e6, 1),
             "tables": {p.resource.name: p.rows for p in generator.plans.values()},
             "runs": [run.__dict__ | {"wall": run.wall} for run in runs],
+            "saved_as": variants,
             "defects": [d.__dict__ for d in generator.defects],
         }
     finally:
         shutil.rmtree(work, ignore_errors=True)
         if not keep:
             shutil.rmtree(folder, ignore_errors=True)
+
+
+SAVED_AS = ("semicolons", "cp1252", "gzip")
+
+
+def saved_as(folder: Path, variant: str, target: Path, defects: list[Defect]) -> list[Defect]:
+    """A copy of the generated package with every table stored as `variant` (with semicolons, in
+    Windows-1252, or gzipped) and declared so in its descriptor: the same rows on the same lines,
+    the same planted defects (a table's path gains `.gz` when gzipped)."""
+    if target.exists():
+        shutil.rmtree(target)
+    shutil.copytree(folder, target, ignore=shutil.ignore_patterns("*.csv", "defects.json"))
+    descriptor = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+    renamed = {}
+    for item in descriptor["resources"]:
+        source = folder / item["path"]
+        declared_right = item.get("hash") == f"sha256:{file_digest(source)[0]}"
+        if variant == "semicolons":
+            table = pacsv.read_csv(
+                source,
+                read_options=pacsv.ReadOptions(block_size=1 << 24),
+                parse_options=pacsv.ParseOptions(newlines_in_values=True),
+                convert_options=pacsv.ConvertOptions(
+                    column_types={name: pa.string() for name in header_names(source)},
+                    strings_can_be_null=False,
+                    quoted_strings_can_be_null=False,
+                    null_values=[],
+                ),
+            )
+            pacsv.write_csv(table, target / item["path"], pacsv.WriteOptions(delimiter=";", quoting_style="needed"))
+            item["dialect"] = {**(item.get("dialect") or {}), "delimiter": ";"}
+        elif variant == "cp1252":
+            (target / item["path"]).write_bytes(source.read_text(encoding="utf-8").encode("cp1252"))
+            item["encoding"] = "cp1252"
+        else:
+            renamed[item["path"]] = item["path"] + ".gz"
+            item["path"] += ".gz"
+            (target / item["path"]).write_bytes(gzip.compress(source.read_bytes(), compresslevel=6, mtime=0))
+        digest, size = file_digest(target / item["path"])
+        if "hash" in item and declared_right:
+            item["hash"] = f"sha256:{digest}"
+        if "bytes" in item:
+            item["bytes"] = size
+    (target / "datapackage.json").write_text(json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return [dataclasses.replace(d, file=renamed.get(d.file, d.file)) for d in defects]
+
+
+def header_names(path: Path) -> list[str]:
+    with open(path, encoding="utf-8", newline="") as handle:
+        return next(csv.reader(handle))
 
 
 def real_package(repeat: int, package_path: Path = ROOT, pause: float = PAUSE) -> tuple[int, list[Run]]:
@@ -815,6 +880,27 @@ def targets(result: dict) -> str:
     return f"  targets at {result['largest_table_rows']:,} rows: " + "; ".join(parts)
 
 
+# A package stored otherwise than as plain UTF-8 with commas is validated within this much of its time.
+SAVED_AS_TIMES = 1.5
+
+
+def saved_as_lines(result: dict) -> str:
+    """One line per stored variant: its time against the plain package's, and whether every
+    planted defect was found in it too."""
+    plain = next(run for run in result["runs"] if run["tool"] == "peacetalks validate")
+    lines = []
+    for run in result.get("saved_as", []):
+        times = run["wall"] / plain["wall"]
+        found = run["found"] == run["planted"] and not run["extra"]
+        met = verdict(found and times <= SAVED_AS_TIMES)
+        lines.append(
+            f"  {run['tool']}: {run['wall']:.2f} s, {times:.2f}x the plain package (target {SAVED_AS_TIMES}x), "
+            f"peak {run['peak_mb']:,.0f} MB, found {run['found']}/{run['planted']}: {met}"
+        )
+        lines += [f"    not planted: {extra}" for extra in run["extra"][:10]]
+    return "\n".join(lines)
+
+
 def kinds(result: dict) -> str:
     lines = []
     for run in result["runs"]:
@@ -865,6 +951,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--skip-frictionless", action="store_true", help="do not run frictionless (slow at large sizes)")
     parser.add_argument("--frictionless-repeat", type=int, default=None, help="runs of frictionless (default: --repeat)")
     parser.add_argument("--out", type=Path, default=None, help="keep the generated package in this folder (default: a temporary one)")
+    parser.add_argument(
+        "--saved-as",
+        nargs="+",
+        choices=SAVED_AS,
+        default=[],
+        help="also time the package stored with semicolons, in cp1252 or gzipped (each declared in its descriptor)",
+    )
     parser.add_argument("--save", type=Path, default=None, help="add the results to this JSON file (by size)")
     parser.add_argument("--plot", type=Path, default=None, help="draw time and memory against rows (all results in --save) to this PNG")
     args = parser.parse_args(argv)
@@ -885,12 +978,15 @@ def main(argv: list[str] | None = None) -> int:
             out=out,
             pause=args.pause,
             log=lambda m: print(m, file=sys.stderr),
+            saved=tuple(args.saved_as),
         )
         results.append(result)
         print(table([result]))
         print(kinds(result))
         if targets(result):
             print(targets(result))
+        if result["saved_as"]:
+            print(saved_as_lines(result))
         sys.stdout.flush()
     everything = results
     if args.save:

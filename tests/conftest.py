@@ -11,8 +11,28 @@ import pytest
 
 from peacetalks.edit.write_hashes import write_hashes
 from peacetalks.model.read_package import read_package
+from peacetalks.report.problems import Problem
 
 ROOT = Path(__file__).resolve().parents[1]
+
+# Every rule any check reports during the session, for `test_every_rule_is_triggered_by_some_test`.
+SEEN_RULES: set[str] = set()
+_problem_init = Problem.__init__
+
+
+def _recording_init(self, *args, **kwargs) -> None:
+    _problem_init(self, *args, **kwargs)
+    SEEN_RULES.add(self.rule)
+
+
+Problem.__init__ = _recording_init
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The test over every rule the suite triggered runs after all the others."""
+    last = [item for item in items if item.get_closest_marker("every_rule_triggered")]
+    items[:] = [item for item in items if item not in last] + last
+
 
 PACKAGE_PARTS = ["datapackage.json", "data", "schemas"]
 
@@ -76,6 +96,7 @@ def one_table_package(root: Path, fields: list[dict], csv_text: str) -> Path:
         "description": "A table.",
         "version": "1.0.0",
         "licenses": [{"name": "CC0-1.0"}],
+        "peacetalks": {"profile": "house"},
         "resources": [{"name": "t", "path": "t.csv", "schema": {"fields": fields, "primaryKey": [fields[0]["name"]]}}],
     }
     root.mkdir(parents=True, exist_ok=True)

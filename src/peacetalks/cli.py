@@ -38,7 +38,14 @@ def main() -> None:
     "(time, array, a uri...) are checked by its cell reader in every mode. Its pass over the data stops after "
     f"{TIME_LIMIT_SECONDS} s plus {TIME_LIMIT_SECONDS_PER_MB} s per MB (frictionless:too-long).",
 )
-def validate(path: str, output_format: str, frictionless: str) -> None:
+@click.option(
+    "--profile",
+    type=click.Choice(["standard", "house"]),
+    default=None,
+    help="The rules to hold the package to: the Data Package standard, or the stricter house rules "
+    "(see docs/rules.md). [default: the profile the package declares, else standard]",
+)
+def validate(path: str, output_format: str, frictionless: str, profile: str | None) -> None:
     """Check the package at PATH and report every problem: file, line, column, value and rule.
 
     Exits 0 when the package is valid, 1 when it has problems (or the validator
@@ -47,7 +54,7 @@ def validate(path: str, output_format: str, frictionless: str) -> None:
     from peacetalks.run.validate import validate_package
 
     try:
-        outcome = validate_package(path, frictionless=frictionless)
+        outcome = validate_package(path, frictionless=frictionless, profile=profile)
     except Exception as error:  # one plain line, never a traceback
         problem = internal_error(error, path)
         if output_format == "json":
@@ -59,10 +66,26 @@ def validate(path: str, output_format: str, frictionless: str) -> None:
     rows = sum(outcome.tables.values())
     checked = f"{path} ({counted(len(outcome.tables), 'table')}, {counted(rows, 'row')})"
     if output_format == "json":
-        click.echo(format_json(problems, checked))
+        click.echo(format_json(problems, checked, outcome.notes))
     else:
-        click.echo(format_text(problems, checked), err=bool(problems))
+        click.echo(format_text(problems, checked, outcome.notes), err=bool(problems))
     sys.exit(1 if problems else 0)
+
+
+@main.command()
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "markdown"]),
+    default="text",
+    show_default=True,
+    help="One line per rule, or the Markdown page docs/rules.md is.",
+)
+def rules(output_format: str) -> None:
+    """List every rule the validator reports: its name, what it applies to, its profile and what it catches."""
+    from peacetalks.docs.write_rules import rules_markdown, rules_text
+
+    click.echo(rules_markdown() if output_format == "markdown" else rules_text(), nl=output_format != "markdown")
 
 
 @main.command(name="hash")

@@ -17,6 +17,7 @@ from peacetalks.model.convert_types import date_shape, kept_as_text, read_schema
 from peacetalks.model.read_package import DESCRIPTOR, JsonLines, Package, Resource, as_list
 from peacetalks.model.read_patterns import pattern_problem
 from peacetalks.report.problems import Problem
+from peacetalks.report.rules import PROFILES
 
 PACKAGE_KEYS = {
     "$schema",
@@ -34,7 +35,9 @@ PACKAGE_KEYS = {
     "resources",
     "image",
     "profile",
+    "peacetalks",
 }
+PACKAGE_EXTENSION_KEYS = {"profile"}
 RESOURCE_KEYS = {
     "$schema",
     "name",
@@ -144,13 +147,28 @@ def unknown_keys(where: Located, item: dict, allowed: set[str], context: str, pa
     return problems
 
 
+def profile_problems(where: Located, extension) -> list[Problem]:
+    """The package's `peacetalks` key: an object whose `profile` names a known profile. A slip here
+    would silently judge the package by the standard alone."""
+    if not isinstance(extension, dict):
+        return [where.problem("descriptor", "`peacetalks` must be an object", ("peacetalks",), hint='write {"profile": "house"}')]
+    problems = unknown_keys(where, extension, PACKAGE_EXTENSION_KEYS, "the package's peacetalks key", ("peacetalks",))
+    if "profile" in extension and extension["profile"] not in PROFILES:
+        known = ", ".join(PROFILES)
+        problems.append(
+            where.problem("descriptor", f"unknown profile; known: {known}", ("peacetalks", "profile"), value=extension["profile"])
+        )
+    return problems
+
+
 def check_package_level(package: Package) -> list[Problem]:
     where = Located(package.root, DESCRIPTOR)
     descriptor = package.descriptor
     problems = unknown_keys(where, descriptor, PACKAGE_KEYS, "the package", ())
     for key in ("name", "title", "description", "version", "licenses"):
         if not descriptor.get(key):
-            problems.append(where.problem("descriptor", f"the package needs `{key}`", (key,)))
+            problems.append(where.problem("metadata", f"the package needs `{key}`", (key,)))
+    problems += profile_problems(where, descriptor.get("peacetalks", {}))
     for key in ("name", "title", "description", "version", "$schema"):
         if key in descriptor and not isinstance(descriptor[key], str):
             problems.append(where.problem("descriptor", f"`{key}` must be a string", (key,), value=descriptor[key]))

@@ -11,6 +11,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from peacetalks.model.constraint_values import with_typed_constraints
 from peacetalks.report.problems import Problem
 
 DESCRIPTOR = "datapackage.json"
@@ -319,5 +320,5 @@ def read_package(path: str | Path | None = None) -> tuple[Package | None, list[P
                 )
             )
             continue
-        package.resources.append(Resource(name, data_path, schema, schema_file, item))
+        package.resources.append(Resource(name, data_path, with_typed_constraints(schema), schema_file, item))
     return package, problems

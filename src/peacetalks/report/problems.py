@@ -23,7 +23,7 @@ def shorten(value: object, limit: int = MAX_VALUE_CHARS) -> str | None:
     return text
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True)
 class Problem:
     """A single rule broken at a single place.
 
@@ -67,18 +67,24 @@ def sort_key(problem: Problem) -> tuple:
 
 
 def unique_sorted(problems: Iterable[Problem]) -> list[Problem]:
-    """Drop repeats (two engines may report the same slip) and order by file and line."""
+    """Drop repeats (two engines may report the same slip) and order by file and line. Problems
+    that differ only in their message are different problems (five missing keys are five)."""
     seen: dict[tuple, Problem] = {}
     for problem in problems:
-        key = (problem.file, problem.line, problem.column, problem.rule, problem.value)
+        key = (problem.file, problem.line, problem.column, problem.rule, problem.value, problem.message)
         seen.setdefault(key, problem)
     return sorted(seen.values(), key=sort_key)
 
 
-def format_text(problems: list[Problem], checked: str) -> str:
-    """The human report: problems grouped by file, then a count line."""
+def format_notes(notes: Iterable[Problem]) -> list[str]:
+    """What was not checked, one line each: never part of the verdict."""
+    return [f"note: {note.location()}: {note.message} [{note.rule}]" for note in notes]
+
+
+def format_text(problems: list[Problem], checked: str, notes: Iterable[Problem] = ()) -> str:
+    """The human report: problems grouped by file, then the notes, then a count line."""
     if not problems:
-        return f"valid: {checked}"
+        return "\n".join([*format_notes(notes), f"valid: {checked}"])
     lines: list[str] = []
     current = None
     for problem in problems:
@@ -100,6 +106,9 @@ def format_text(problems: list[Problem], checked: str) -> str:
                 lines.append(f"      {hint_line}")
     files = len({p.file for p in problems})
     lines.append("")
+    noted = format_notes(notes)
+    if noted:
+        lines += [*noted, ""]
     lines.append(f"invalid: {counted(len(problems), 'problem')} in {counted(files, 'file')}; checked {checked}")
     return "\n".join(lines)
 
@@ -109,14 +118,17 @@ def counted(number: int, noun: str) -> str:
     return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
 
 
-def format_json(problems: list[Problem], checked: str) -> str:
-    """The machine report: the same records as the text report."""
+def format_json(problems: list[Problem], checked: str, notes: Iterable[Problem] = ()) -> str:
+    """The machine report: the same records as the text report; `notes` only when there are any."""
     document = {
         "valid": not problems,
         "checked": checked,
         "problem_count": len(problems),
         "problems": [asdict(p) for p in problems],
     }
+    noted = [asdict(note) for note in notes]
+    if noted:
+        document["notes"] = noted
     return json.dumps(document, indent=2, ensure_ascii=False)
 
 

@@ -19,20 +19,15 @@ from typing import TYPE_CHECKING
 
 from peacetalks.model.read_package import Package, read_package
 from peacetalks.report.problems import Problem, unique_sorted
+from peacetalks.report.rules import declared_profile, fails, in_profile, tagged
 
 if TYPE_CHECKING:
     import pandas as pd
 
-# File damage after which frictionless is asked about the descriptor only.
-STRUCTURAL_RULES = {"ragged-row", "csv-syntax", "cell-too-long", "binary", "encoding", "bom", "blank-row"}
-# A header that does not match the schema: frictionless matches fields by position and would
-# report every row of the table again.
-STRUCTURAL_RULES |= {"missing-column", "extra-column", "duplicate-column", "column-order", "header"}
-# A file with no table in it: frictionless reads no rows, and reports every row pointing at it.
-STRUCTURAL_RULES |= {"empty-file", "file-unreadable"}
-
-# Schema problems that make a table's data impossible to check against it.
-BLOCKING_SCHEMA_RULES = {"schema", "enum-type", "json", "file-missing", "encoding", "bom"}
+# File damage after which frictionless is asked about the descriptor only, and schema problems
+# that make a table's data impossible to check against it (the registry's tags).
+STRUCTURAL_RULES = tagged("damage")
+BLOCKING_SCHEMA_RULES = tagged("blocks-data")
 
 # A large package's tables are checked two at a time (`check_parents_first`), but the checks over a
 # whole table's key columns (uniqueness, foreign keys, cycles) hold far more than a batch: one
@@ -62,18 +57,30 @@ RELEASE_EVERY = 3
 class Outcome:
     problems: list[Problem]
     tables: dict[str, int] = field(default_factory=dict)
+    notes: list[Problem] = field(default_factory=list)  # what was not checked; never a verdict
+    profile: str = "standard"
 
     @property
     def valid(self) -> bool:
         return not self.problems
 
 
-def validate_package(path=None, *, frictionless: str = "auto") -> Outcome:
-    """`frictionless`: "auto" (data too when small), "full", or "descriptor"."""
+def validate_package(path=None, *, frictionless: str = "auto", profile: str | None = None) -> Outcome:
+    """`frictionless`: "auto" (data too when small), "full", "descriptor" or "off". `profile`:
+    "standard" or "house"; by default, the one the package declares, else the standard."""
     package, problems = read_package(path)
     if package is None:
-        return Outcome(unique_sorted(problems))
-    return run_checks(package, problems, frictionless)
+        return judged(Outcome(unique_sorted(problems)), profile or "standard")
+    return judged(run_checks(package, problems, frictionless), profile or declared_profile(package.descriptor))
+
+
+def judged(outcome: Outcome, profile: str) -> Outcome:
+    """The outcome under `profile`: the rules it does not hold the package to left out, and the
+    notes (what was not checked) set apart from the problems."""
+    kept = [p for p in outcome.problems if in_profile(p.rule, profile)]
+    notes = [p for p in kept if not fails(p.rule)]
+    problems = [p for p in kept if fails(p.rule)]
+    return dataclasses.replace(outcome, problems=problems, notes=notes, profile=profile)
 
 
 def run_checks(package: Package, problems: list[Problem], frictionless: str) -> Outcome:
@@ -113,7 +120,12 @@ def run_checks(package: Package, problems: list[Problem], frictionless: str) -> 
             files, counts = check_tables(package, usable, problems, read)
             problems += integrity.result()
         findings, covered = [], False
-        if frictionless != "off" and not blocks_frictionless(problems):
+        if frictionless != "off" and blocks_frictionless(problems):
+            # The data cannot be read against these schemas, but frictionless's word on the
+            # descriptor (a licence with neither name nor path, a `created` that is no datetime)
+            # still counts: the descriptor alone, which opens no file.
+            findings = descriptor_opinion(package, files, problems)
+        elif frictionless != "off":
             from peacetalks.checks.check_frictionless_cells import in_reader_words
 
             if full and data_pass is None and not damaged(problems):
@@ -132,6 +144,23 @@ def run_checks(package: Package, problems: list[Problem], frictionless: str) -> 
         if data_pass is not None:
             data_pass.stop()  # findings not wanted after all, or the check was stopped
     return Outcome(unique_sorted(pointing_at_unread_rows(package, without_echoes(problems))), counts)
+
+
+# Frictionless's words for a broken schema: after a schema problem of our own, which names the
+# file and line, they only repeat it without a place.
+SCHEMA_ECHOES = {"frictionless:schema-error", "frictionless:field-error"}
+
+
+def descriptor_opinion(package: Package, files, problems: list[Problem]) -> list[Problem]:
+    """Frictionless's findings on the descriptor alone, but for its echoes of our schema problems;
+    its crash on a descriptor we already report as broken only repeats that."""
+    from peacetalks.checks.check_frictionless import check_with_frictionless, crashed
+
+    try:
+        findings = check_with_frictionless(package, files, full=False)
+    except Exception as error:  # a second opinion: its crash must not hide our findings
+        return [] if any(p.rule == "descriptor" for p in problems) else [crashed(error)]
+    return [p for p in findings if p.rule not in SCHEMA_ECHOES]
 
 
 def check_left_to_frictionless(package: Package, usable: list) -> list[Problem]:
