@@ -26,7 +26,7 @@ def main() -> None:
     type=click.Choice(["text", "json"]),
     default="text",
     show_default=True,
-    help="Report as text for people or JSON for programs (the same records; see README, Reading the report).",
+    help="Report as text for people or JSON for programs (the same records; see docs/validator.md).",
 )
 @click.option(
     "--frictionless",
