@@ -36,7 +36,11 @@ def flatten(nodes: list, text: str) -> list:
 def test_every_occurrence_is_a_span_and_one_passage_quoted_by_two_rows_is_one_span():
     text = "ab cd ab\nef"
     spans, row_spans = find_spans({"x": text}, [("r1", "x", "ab"), ("r2", "x", "ab"), ("r3", "x", "d ab\ne"), ("r4", "y", "ab")])
-    assert [(s.id, s.start, s.end, s.rows) for s in spans] == [("s1", 0, 2, ["r1", "r2"]), ("s2", 4, 10, ["r3"]), ("s3", 6, 8, ["r1", "r2"])]
+    assert [(s.id, s.start, s.end, s.rows) for s in spans] == [
+        ("s1", 0, 2, ["r1", "r2"]),
+        ("s2", 4, 10, ["r3"]),
+        ("s3", 6, 8, ["r1", "r2"]),
+    ]
     assert row_spans == {"r1": ["s1", "s3"], "r2": ["s1", "s3"], "r3": ["s2"]}
     # s2 crosses a paragraph break: two fragments, the first holding its id, the last its labels.
     assert [flatten(p, text) for p in layout(text, spans)] == [
@@ -61,9 +65,22 @@ def test_two_builds_are_identical_and_the_folder_is_a_valid_package(built_site, 
     assert files == sorted(p.relative_to(again) for p in again.rglob("*") if p.is_file())
     for relative in files:
         assert (built_site / relative).read_bytes() == (again / relative).read_bytes(), relative
-    for expected in ["index.html", "dictionary.html", "site.css", "site.js", "positions.svg", ".nojekyll", "datapackage.json",
-                     "data/actors.csv", "data/sources/berlin_talks_article.txt", "schemas/statuses.schema.json",
-                     "exports/peacetalks.db", "exports/peacetalks.xlsx", "exports/peacetalks.json", "exports/parquet/actors.parquet"]:
+    for expected in [
+        "index.html",
+        "dictionary.html",
+        "site.css",
+        "site.js",
+        "positions.svg",
+        ".nojekyll",
+        "datapackage.json",
+        "data/actors.csv",
+        "data/sources/berlin_talks_article.txt",
+        "schemas/statuses.schema.json",
+        "exports/peacetalks.db",
+        "exports/peacetalks.xlsx",
+        "exports/peacetalks.json",
+        "exports/parquet/actors.parquet",
+    ]:
         assert Path(expected) in files, expected
     from peacetalks.validate import validate_package
 

@@ -217,7 +217,7 @@ def source_texts(tables: PackageTables, rows: dict[str, list[Row]]) -> tuple[dic
                 raise SiteError(f"{resource.path}, line {row.line}: no source text at {relative!r}")
             found[values[resource.primary_key[0]]] = (row, relative, target.read_bytes().decode("utf-8"))
         return found, path_field["name"]
-    raise SiteError("no table marks a column as the path of its source texts (`\"peacetalks\": {\"sourceText\": true}`)")
+    raise SiteError('no table marks a column as the path of its source texts (`"peacetalks": {"sourceText": true}`)')
 
 
 def fact_tables(tables: PackageTables, rows: dict[str, list[Row]]) -> list[Table]:
@@ -307,7 +307,9 @@ def dictionary_fields(resource: Resource) -> list[dict]:
             "type": field_type(f),
             "required": is_required(f, resource),
             "constraints": constraint_text(f).replace("`", ""),
-            "links_to": f"{linked[f['name']]['resource']}.{', '.join(linked[f['name']]['reference_fields'])}" if f["name"] in linked else "",
+            "links_to": f"{linked[f['name']]['resource']}.{', '.join(linked[f['name']]['reference_fields'])}"
+            if f["name"] in linked
+            else "",
             "link_table": linked[f["name"]]["resource"] if f["name"] in linked else "",
             "description": str(f.get("description") or ""),
         }
@@ -347,7 +349,7 @@ def write_exports(tables: PackageTables, output: Path) -> list[tuple[str, str]]:
 
 def build_site(tables: PackageTables, output: Path) -> list[Path]:
     """Write the page and its files into `output` (created if needed); return the top-level files written."""
-    from peacetalks.draw_positions import render, subtitle_for, build_graph
+    from peacetalks.draw_positions import build_graph, render, subtitle_for
 
     page = read_page(tables)
     output.mkdir(parents=True, exist_ok=True)
@@ -387,7 +389,6 @@ def build_site(tables: PackageTables, output: Path) -> list[Path]:
     for name, text in (("index.html", index), ("dictionary.html", dictionary)):
         (output / name).write_text(text, encoding="utf-8", newline="\n")
     return [output / "index.html", output / "dictionary.html"]
-
 
 
 def refuse_output(output: Path, force: bool) -> None:
