@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: check test hashes docs lint clean
+.PHONY: check test hashes docs site screenshots lint clean
 
 # Reinstall when the project's dependencies change. Checking needs the package alone; the test
 # extras (pytest, hypothesis, ruff) come with `make test` or `make lint`: installed, hypothesis
@@ -30,6 +30,15 @@ hashes: $(BIN)/.installed
 # After a change to the data or the schemas: data dictionary, ER diagram, picture.
 docs: $(BIN)/.installed
 	$(BIN)/peacetalks docs .
+
+# The provenance page, in site/: open site/index.html in a browser.
+site: $(BIN)/.installed
+	$(BIN)/peacetalks site site --force
+
+# After a change to the page or the data: docs/site-desktop.png and docs/site-phone.png, taken
+# by the browser test itself (it needs Chromium: apt-get install chromium).
+screenshots: $(BIN)/.installed-test
+	PEACETALKS_REQUIRE_BROWSER=1 PEACETALKS_SCREENSHOTS_TO=docs $(BIN)/python -m pytest -q tests/test_site_browser.py
 
 lint: $(BIN)/.installed-test
 	$(BIN)/ruff check src tests scripts

@@ -273,3 +273,34 @@ def graph(path: str, output: str | None, force: bool) -> None:
         sys.exit(1)
     shown = ", ".join(str(folder / name) for name in ("positions.png", "positions.svg"))
     click.echo(f"wrote {shown}" if changed else f"{shown} already up to date")
+
+
+
+@main.command()
+@click.argument("output", type=click.Path(file_okay=False))
+@click.option("--package", "package_path", type=click.Path(exists=True), default=None, help=PACKAGE_OPTION_HELP)
+@click.option("--force", is_flag=True, help="Replace OUTPUT, and everything in it, when it is a folder that is not empty.")
+def site(output: str, package_path: str | None, force: bool) -> None:
+    """Build the provenance page in the folder OUTPUT: the article with every quoted passage marked, and every fact.
+
+    Open OUTPUT/index.html in a browser: it needs no server and no network, and
+    the folder can be published as it is (GitHub Pages). It also holds a copy of
+    the package and its exports. The same package always gives the same files.
+
+    \b
+    peacetalks site site/
+    """
+    from pathlib import Path
+
+    from peacetalks.site.build_site import OutputRefused, SiteError, refuse_output, write_site
+
+    destination = Path(output)
+    try:
+        refuse_output(destination, force)
+        tables = read_package_or_exit(package_path)
+        write_site(tables, destination)
+    except OutputRefused as error:
+        raise click.BadParameter(str(error), param_hint="OUTPUT") from None
+    except (SiteError, OSError, ValueError) as error:
+        raise click.ClickException(f"could not build the page in {output}: {error}") from None
+    click.echo(f"wrote {destination / 'index.html'} and its files: open it in a browser")

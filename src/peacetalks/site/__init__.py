@@ -1,0 +1,1 @@
+"""`peacetalks site`: a static page that shows every fact on the sentence it comes from."""
