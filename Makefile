@@ -38,7 +38,7 @@ site: $(BIN)/.installed
 # After a change to the page or the data: docs/site-desktop.png and docs/site-phone.png, taken
 # by the browser test itself (it needs Chromium: apt-get install chromium).
 screenshots: $(BIN)/.installed-test
-	PEACETALKS_REQUIRE_BROWSER=1 PEACETALKS_SCREENSHOTS_TO=docs $(BIN)/python -m pytest -q tests/test_site_browser.py
+	PEACETALKS_REQUIRE_BROWSER=1 PEACETALKS_SCREENSHOTS_TO=docs $(BIN)/python -m pytest -q tests/site/test_site_browser.py
 
 lint: $(BIN)/.installed-test
 	$(BIN)/ruff check src tests scripts

@@ -108,7 +108,7 @@ def one_table_package(root: Path, fields: list[dict], csv_text: str) -> Path:
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The provenance page of the real package, built once for the tests that only read it."""
-    from peacetalks.prepare_export import read_for_export
+    from peacetalks.export.prepare_export import read_for_export
     from peacetalks.site.build_site import write_site
 
     return write_site(read_for_export(ROOT), tmp_path_factory.mktemp("site") / "site")

@@ -24,10 +24,10 @@ from pathlib import Path
 
 import jinja2
 
-from peacetalks.prepare_export import PackageTables, field_type, is_required
-from peacetalks.read_package import Resource, inside
+from peacetalks.docs.write_docs import constraint_text
+from peacetalks.export.prepare_export import PackageTables, field_type, is_required
+from peacetalks.model.read_package import Resource, inside
 from peacetalks.site.mark_spans import Mark, Span, find_spans, layout
-from peacetalks.write_docs import constraint_text
 
 # Shown on their own line of each fact, in this order, for the tables that have them.
 PROVENANCE = {"certainty": "certainty", "asserted_by": "asserted by", "basis": "basis"}
@@ -341,7 +341,7 @@ def write_exports(tables: PackageTables, output: Path) -> list[tuple[str, str]]:
 
     written = []
     for name, module, about in EXPORTS:
-        write = getattr(importlib.import_module(f"peacetalks.{module}"), module)
+        write = getattr(importlib.import_module(f"peacetalks.export.{module}"), module)
         write(tables, output / "exports" / name)
         written.append((f"exports/{name}" + ("/" if "." not in name else ""), about))
     return written
@@ -349,7 +349,7 @@ def write_exports(tables: PackageTables, output: Path) -> list[tuple[str, str]]:
 
 def build_site(tables: PackageTables, output: Path) -> list[Path]:
     """Write the page and its files into `output` (created if needed); return the top-level files written."""
-    from peacetalks.draw_positions import build_graph, render, subtitle_for
+    from peacetalks.docs.draw_positions import build_graph, render, subtitle_for
 
     page = read_page(tables)
     output.mkdir(parents=True, exist_ok=True)

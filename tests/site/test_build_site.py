@@ -13,7 +13,7 @@ from click.testing import CliRunner
 
 from conftest import ROOT, copy_package, rehash
 from peacetalks.cli import main
-from peacetalks.prepare_export import read_for_export
+from peacetalks.export.prepare_export import read_for_export
 from peacetalks.site.build_site import page_stamp, write_site
 from peacetalks.site.mark_spans import Mark, find_spans, layout
 
@@ -82,7 +82,7 @@ def test_two_builds_are_identical_and_the_folder_is_a_valid_package(built_site, 
         "exports/parquet/actors.parquet",
     ]:
         assert Path(expected) in files, expected
-    from peacetalks.validate import validate_package
+    from peacetalks.run.validate import validate_package
 
     assert validate_package(built_site, frictionless="off").problems == []
 

@@ -3,7 +3,7 @@
 Skipped, with the reason, when there is no Chromium, unless PEACETALKS_REQUIRE_BROWSER=1 (as in
 CI), where that is a failure. The screenshots go to a temporary folder; with
 PEACETALKS_SCREENSHOTS_TO=docs (`make screenshots`) they are also written there, stamped with
-the page they show (tests/test_site.py checks the stamp).
+the page they show (tests/site/test_build_site.py checks the stamp).
 """
 
 from __future__ import annotations
