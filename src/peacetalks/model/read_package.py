@@ -463,8 +463,8 @@ def read_resource_descriptor(package: Package, item: dict, number: int, name: st
             dialect_ref, read_problems = read_document(root / dialect_ref, item["dialect"])
             found += read_problems
             dialect_file = item["dialect"]
-    elif dialect_ref is not None and not isinstance(dialect_ref, dict):
-        found.append(problem("descriptor", "`dialect` must be an object or a path", ("dialect",), value=dialect_ref))
+    elif "dialect" in item and not isinstance(dialect_ref, dict):
+        found.append(problem("descriptor", "`dialect` must be an object or a path", ("dialect",), value=json.dumps(dialect_ref)))
         dialect_ref = None
     if isinstance(dialect_ref, dict):
         dialect_lines = (
