@@ -123,9 +123,7 @@ def test_a_gzipped_file_is_read_in_batches_with_its_lines(tmp_path, monkeypatch)
     monkeypatch.setattr(peacetalks.read.read_tables, "BATCH_BYTES", 64)
     rows = b"".join(b"r%d;%d\n" % (n, 1 + n % 3) for n in range(200))
     text = b"# made by hand\nid;n\n" + rows.replace(b"r150;1\n", b"r150;8\n").replace(b"r40;2\n", b"# skipped\nr40;2\n")
-    root = package(
-        tmp_path, {"t.csv.gz": gzip.compress(text)}, path="t.csv.gz", dialect={"delimiter": ";", "headerRows": [2], "commentChar": "#"}
-    )
+    root = package(tmp_path, {"t.csv.gz": gzip.compress(text)}, path="t.csv.gz", dialect={"delimiter": ";", "commentChar": "#"})
     line = text.split(b"\n").index(b"r150;8") + 1
     assert found(root) == [("enum", "t.csv.gz", line, "n", "8")]
 

@@ -483,6 +483,8 @@ def read_resource_descriptor(package: Package, item: dict, number: int, name: st
     dialect = dialect_of(dialect_ref if isinstance(dialect_ref, dict) else None, encoding, compression, tsv=fmt == "tsv")
     paths = tuple(parts)
     data = inline if not parts else None
+    if is_remote(schema_ref):
+        return note(DESCRIPTOR, f"its schema is remote ({schema_ref}), and validation opens no network connection")
     if isinstance(schema_ref, dict):
         schema, schema_file = schema_ref, DESCRIPTOR
     elif isinstance(schema_ref, str) and not is_remote(schema_ref) and inside(root, schema_ref) is not None:

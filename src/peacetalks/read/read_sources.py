@@ -161,6 +161,22 @@ def line_starts(data: bytes):
     return starts  # starts[i]: start of line i + 1; the last entry is the end
 
 
+def commented_lines(data: bytes, starts, dialect: Dialect) -> set[int]:
+    """The lines (from 1) that start with the dialect's `commentChar`."""
+    import numpy as np
+
+    if dialect.comment_char is None or len(starts) < 2:
+        return set()
+    marker = dialect.comment_char.encode("utf-8")
+    if len(marker) == 1:
+        firsts = starts[:-1]
+        heads = np.frombuffer(data, dtype=np.uint8)
+        hit = firsts < len(data)
+        hit[hit] = heads[firsts[hit]] == marker[0]
+        return {int(n) + 1 for n in np.flatnonzero(hit)}
+    return {n for n in range(1, len(starts)) if bytes(data[starts[n - 1] : starts[n - 1] + len(marker)]) == marker}
+
+
 def split_body(data: bytes, dialect: Dialect, fields: list[str], header_width: int | None = None) -> Body:
     """Header and data lines of UTF-8 bytes, by the dialect. `header_width`: a part after the first
     of a multipart table, which has no header of its own."""
@@ -168,12 +184,17 @@ def split_body(data: bytes, dialect: Dialect, fields: list[str], header_width: i
 
     starts = line_starts(data)
     count = len(starts) - 1
-    zone = max(dialect.header_rows) if dialect.header and header_width is None else 0
-    zone = min(zone, count)
+    # Lines starting with `commentChar` are skipped before the header rows are counted (as
+    # frictionless reads a file whose first line is a comment).
+    commented = commented_lines(data, starts, dialect)
+    rows_at = [n for n in range(1, count + 1) if n not in commented] if commented else None
+    wanted = dialect.header_rows if dialect.header and header_width is None else ()
+    header_lines = [rows_at[n - 1] if rows_at is not None else n for n in wanted if n <= (len(rows_at) if rows_at is not None else count)]
+    zone = max(header_lines, default=0)
     header: list[str] = []
     if zone:
         rows = []
-        for number in dialect.header_rows:
+        for number in header_lines:
             if number <= count:
                 line = bytes(data[starts[number - 1] : starts[number]]).decode("utf-8")
                 rows.append(read_tables.read_header(line, dialect))
@@ -183,16 +204,7 @@ def split_body(data: bytes, dialect: Dialect, fields: list[str], header_width: i
             header = rows[0]
     elif header_width is None:
         header = list(fields)
-    skipped = {n for n in dialect.comment_rows if n > zone}
-    if dialect.comment_char is not None:
-        marker = dialect.comment_char.encode("utf-8")
-        heads = np.frombuffer(data, dtype=np.uint8)
-        if len(marker) == 1 and count > zone:
-            firsts = starts[zone:-1]
-            commented = firsts[heads[firsts] == marker[0]]
-            skipped |= {int(n) for n in np.searchsorted(starts, commented, side="right")}
-        elif count > zone:
-            skipped |= {n for n in range(zone + 1, count + 1) if bytes(data[starts[n - 1] : starts[n - 1] + len(marker)]) == marker}
+    skipped = {n for n in dialect.comment_rows if n > zone} | {n for n in commented if n > zone}
     if not skipped:
         return Body(b"\n" + bytes(data[starts[zone] :]), header, zone + 1)
     kept = np.array([n for n in range(zone + 1, count + 1) if n not in skipped], dtype=np.int64)
@@ -379,6 +391,20 @@ def sample_header(root: Path, resource: Resource, sample: int = 1 << 20) -> list
     return split_body(data, dialect, []).header
 
 
+def header_zone(root: Path, resource: Resource, sample: int = 1 << 20) -> int:
+    """The original line of the last header row (0 with no header), from the first megabyte."""
+    dialect = resource.dialect
+    if not dialect.header:
+        return 0
+    try:
+        with open_stored(root / resource.files[0], dialect.compression) as handle:
+            raw = handle.read(sample)
+    except Exception:
+        return max(dialect.header_rows)
+    data, _ = as_utf8(raw[: raw.rfind(b"\n") + 1 or len(raw)], dialect, resource.path)
+    return split_body(data, dialect, []).first - 1 if data is not None else max(dialect.header_rows)
+
+
 # ---------------------------------------------------------------- batches
 
 
@@ -416,7 +442,7 @@ def resource_batches(root: Path, resource: Resource, width: int):
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
-    skip = max(dialect.header_rows) if dialect.header else 0
+    skip = header_zone(root, resource)
     with open_stored(root / resource.path, dialect.compression) as handle:
         line = 1  # the original line of the next line read
         for piece in utf8_pieces(handle, dialect):
