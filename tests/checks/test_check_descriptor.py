@@ -121,8 +121,33 @@ def line_of_key(root, key: str) -> int:
     ],
 )
 def test_a_file_read_otherwise_than_as_plain_csv_is_refused_at_its_line(tmp_path, name, options, key, value):
-    [(rule, line, shown)] = resource_refusals(tmp_path, name, **options)
-    assert (rule, line, shown) == ("descriptor", line_of_key(tmp_path, key), value)
+    from peacetalks.run.validate import validate_package
+
+    found = [
+        (p.rule, p.file, p.line, p.value) for p in validate_package(tmp_path_with(tmp_path, name, **options), frictionless="off").problems
+    ]
+    assert found == EXPECTED_REFUSALS[(name, key)](tmp_path)
+
+
+def tmp_path_with(tmp_path, name: str, **options):
+    resource_refusals(tmp_path, name, **options)
+    return tmp_path
+
+
+# What each option above gives now that the file is read as the standard describes it: a format
+# that is not read is a note on the file; a `.tsv` is read with tabs; a "compressed" file that is
+# not is unreadable; a remote scheme is a note; a wrong dialect value is refused at its line.
+EXPECTED_REFUSALS = {
+    ("t.txt", "path"): lambda root: [("not-checked", "t.txt", None, None)],
+    ("t.tsv", "path"): lambda root: [],
+    ("t.csv.gz", "path"): lambda root: [("file-unreadable", "t.csv.gz", None, None)],
+    ("t.csv", "scheme"): lambda root: [("not-checked", "datapackage.json", line_of_key(root, "path"), None)],
+    ("t.csv", "doubleQuote"): lambda root: [("descriptor", "datapackage.json", line_of_key(root, "doubleQuote"), "1")],
+    ("t.csv", "delimiter"): lambda root: [],
+    ("t.csv", "dialect"): lambda root: [("descriptor", "datapackage.json", line_of_key(root, "dialect"), "null")],
+    ("t#1.csv", "path"): lambda root: [("not-checked", "t#1.csv", None, None)],
+    ("a;b.csv", "path"): lambda root: [("not-checked", "a;b.csv", None, None)],
+}
 
 
 @pytest.mark.parametrize(

@@ -307,14 +307,24 @@ def test_missing_values_written_as_objects_are_missing_values(tmp_path, mode):
     assert found(table_package(tmp_path, fields, "id,at,n\na,NA,NA\nb,xx,1\n"), frictionless=mode) == [("t.csv", 3, "at", "type")]
 
 
-def test_a_file_frictionless_reads_otherwise_than_we_do_is_completed_by_the_reader(tmp_path):
-    # found by a review: with a declared encoding frictionless could not read the file by, its pass
-    # reported that alone, and the time column went unchecked
+def test_a_file_that_does_not_decode_in_its_declared_encoding_is_reported_at_that_line(tmp_path):
+    # The file is read in the encoding declared, as frictionless reads it: the bytes of `é` are
+    # not ASCII, which is reported once, at their line, with nothing read from the file after it.
     fields = [{"name": "id", "type": "string"}, {"name": "at", "type": "time"}]
     table_package(tmp_path, fields, "id,at\né,10:00:00\nb,25:00:00\n")
     descriptor = (tmp_path / "datapackage.json").read_text(encoding="utf-8")
     (tmp_path / "datapackage.json").write_text(descriptor.replace('"path": "t.csv"', '"path": "t.csv", "encoding": "ascii"'))
-    assert ("t.csv", 3, "at", "type") in found(tmp_path, frictionless="full")
+    assert found(tmp_path, frictionless="full") == [("t.csv", 2, None, "encoding")]
+
+
+def test_a_file_in_a_declared_encoding_has_its_time_column_checked(tmp_path):
+    fields = [{"name": "id", "type": "string"}, {"name": "at", "type": "time"}]
+    table_package(tmp_path, fields, "id,at\né,10:00:00\nb,25:00:00\n")
+    (tmp_path / "t.csv").write_bytes("id,at\né,10:00:00\nb,25:00:00\n".encode("cp1252"))
+    descriptor = (tmp_path / "datapackage.json").read_text(encoding="utf-8")
+    (tmp_path / "datapackage.json").write_text(descriptor.replace('"path": "t.csv"', '"path": "t.csv", "encoding": "cp1252"'))
+    for mode in ("full", "descriptor"):
+        assert found(tmp_path, frictionless=mode) == [("t.csv", 3, "at", "type")]
 
 
 def test_an_item_that_is_not_text_fails_its_pattern_in_every_mode(tmp_path):

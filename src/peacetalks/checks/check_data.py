@@ -46,11 +46,15 @@ def check_header(table: RawTable, resource: Resource) -> tuple[pd.DataFrame, lis
     for position, name in enumerate(table.header, start=1):
         if name in seen:
             problems.append(
-                Problem.at(table.file, "duplicate-column", f"column {position} repeats the header {name!r}", line=1, column=name)
+                Problem.at(
+                    table.file, "duplicate-column", f"column {position} repeats the header {name!r}", line=table.header_line, column=name
+                )
             )
         elif name != name.strip() and name.strip() in expected:
             problems.append(
-                Problem.at(table.file, "header", "the header has spaces around the name", line=1, column=name.strip(), value=name)
+                Problem.at(
+                    table.file, "header", "the header has spaces around the name", line=table.header_line, column=name.strip(), value=name
+                )
             )
         elif name not in expected:
             problems.append(
@@ -58,7 +62,7 @@ def check_header(table: RawTable, resource: Resource) -> tuple[pd.DataFrame, lis
                     table.file,
                     "extra-column",
                     f"column {position} is not in the schema ({resource.schema_file})",
-                    line=1,
+                    line=table.header_line,
                     column=name,
                     hint=renamed_hint(name, expected, table.header) or "add the field to the schema first, or remove the column",
                 )
@@ -71,7 +75,7 @@ def check_header(table: RawTable, resource: Resource) -> tuple[pd.DataFrame, lis
                     table.file,
                     "missing-column",
                     f"the schema ({resource.schema_file}) declares this column but the header lacks it",
-                    line=1,
+                    line=table.header_line,
                     column=name,
                 )
             )
@@ -84,7 +88,7 @@ def check_header(table: RawTable, resource: Resource) -> tuple[pd.DataFrame, lis
                 table.file,
                 "column-order",
                 f"column {first + 1} is {table.header[first]!r} but the schema ({resource.schema_file}) has {expected[first]!r} there",
-                line=1,
+                line=table.header_line,
                 column=table.header[first],
                 hint="order: " + ", ".join(expected),
             )

@@ -57,6 +57,8 @@ RESOURCE_KEYS = {
     "licenses",
     "profile",
     "homepage",
+    "data",
+    "compression",
 }
 SCHEMA_KEYS = {"$schema", "fields", "primaryKey", "foreignKeys", "missingValues", "uniqueKeys", "fieldsMatch", "peacetalks"}
 FIELD_KEYS = {
@@ -186,30 +188,12 @@ def check_package_level(package: Package) -> list[Problem]:
             seen.add(name)
         shown = name if isinstance(name, str) else f"resources[{number}]"
         problems += unknown_keys(where, item, RESOURCE_KEYS, f"resource {shown!r}", ("resources", number))
-        if item.get("type") not in (None, "table"):
-            problems.append(where.problem("descriptor", f'resource {shown!r}: `type` must be "table"', ("resources", number, "type")))
         problems += unread_file_options(where, item, f"resource {shown!r}", ("resources", number))
     return problems
 
 
-# How the tables are read: UTF-8 CSV, comma, double quote, one header row (pyarrow and the csv
-# module, here and in the exports), from a file in the package folder. A dialect key with its
-# default value (as JSON: `1` is not `true`) changes nothing.
-DIALECT_DEFAULTS = {
-    "delimiter": ",",
-    "quoteChar": '"',
-    "doubleQuote": True,
-    "skipInitialSpace": False,
-    "header": True,
-    "headerRows": [1],
-    "headerCase": True,
-    "commentRows": [],
-    "skipBlankRows": False,
-}
-# Keys that change nothing in how a file with one header row is read (any line end is read).
-DIALECT_NEUTRAL = {"$schema", "name", "title", "description", "lineTerminator", "headerJoin", "caseSensitiveHeader", "csvddfVersion"}
 # What frictionless decompresses by the file's extension (its `settings.COMPRESSION_FORMATS`, held to it
-# by a test; importing frictionless costs about 0.15 s); the tables are read as they are stored.
+# by a test; importing frictionless costs about 0.15 s). All are read here (`read.read_sources`).
 COMPRESSED = {"gz", "zip", "bz2", "xz"}
 
 
@@ -228,67 +212,15 @@ def as_json(value) -> str:
 
 
 def unread_file_options(where: Located, item: dict, context: str, at: tuple) -> list[Problem]:
-    """A resource's declared (or, from its file's name, implied) encoding, format, compression,
-    scheme or dialect that the tables are not read by: each would make our checks and frictionless's
-    read a different table from the same file, or frictionless read none (a `.txt` file is text to it)."""
-    import codecs
-
+    """How a resource's file is read is checked where it is read (`read_package`: its dialect,
+    encoding and compression, each wrong value a `descriptor` problem at its line; a format that
+    is not read, a `not-checked` note). Left here: a declared `format` that is not text."""
     problems = []
-
-    def refuse(key: tuple, message: str, value, hint: str) -> None:
-        problems.append(where.problem("descriptor", f"{context}: {message}", (*at, *key), value=as_json(value), hint=hint))
-
-    encoding = item.get("encoding")
-    if "encoding" in item:
-        try:
-            utf8 = isinstance(encoding, str) and codecs.lookup(encoding).name == "utf-8"
-        except LookupError:
-            utf8 = False
-        if not utf8:
-            message = f"`encoding` {json.dumps(encoding)} is not read here: the tables are read as UTF-8"
-            refuse(("encoding",), message, encoding, 'save the file as UTF-8 and write "utf-8"')
     declared = item.get("format")
-    path = item.get("path") if isinstance(item.get("path"), str) else ""
-    implied = implied_format(path)
-    if "format" in item and (not isinstance(declared, str) or declared.lower() != "csv"):
-        refuse(("format",), f"`format` {json.dumps(declared)} is not read here: the tables are read as CSV", declared, 'write "csv"')
-    elif implied in COMPRESSED:
-        refuse(("path",), "a compressed file is not read here: the tables are read as stored", path, "store the file as plain CSV")
-    elif "format" not in item and path and implied != "csv":
-        message = (
-            "no `format` says the file is CSV, and frictionless takes its format from its name, read as a URL "
-            f"(where # ? ; end the path): {json.dumps(implied)}, not csv"
+    if "format" in item and not isinstance(declared, str):
+        problems.append(
+            where.problem("descriptor", f"{context}: `format` must be a string", (*at, "format"), value=as_json(declared))
         )
-        refuse(("path",), message, path, 'name the file .csv, or add "format": "csv"')
-    if "scheme" in item and item["scheme"] != "file":
-        refuse(("scheme",), "the tables are read from files in the package folder", item["scheme"], 'write "file", or drop it')
-    dialect = item.get("dialect")
-    if isinstance(dialect, str):
-        refuse(("dialect",), "a `dialect` in a file of its own is not read here", dialect, "write the dialect inline, or drop it")
-    elif "dialect" in item and not isinstance(dialect, dict):
-        refuse(("dialect",), "`dialect` must be an object", dialect, "drop it: the tables are read as plain CSV")
-    elif isinstance(dialect, dict):
-        problems += unread_dialect(where, dialect, context, (*at, "dialect"))
-    return problems
-
-
-def unread_dialect(where: Located, dialect: dict, context: str, at: tuple) -> list[Problem]:
-    """Dialect keys the tables are not read by; frictionless 5 also takes CSV keys under `csv`."""
-    problems = []
-    plain = ", ".join(f"{key}: {json.dumps(value)}" for key, value in DIALECT_DEFAULTS.items())
-    for key, value in dialect.items():
-        if key == "csv" and isinstance(value, dict):
-            problems += unread_dialect(where, value, context, (*at, "csv"))
-        elif key not in DIALECT_NEUTRAL and (key not in DIALECT_DEFAULTS or json.dumps(value) != json.dumps(DIALECT_DEFAULTS[key])):
-            problems.append(
-                where.problem(
-                    "descriptor",
-                    f"{context}: dialect `{key}` {json.dumps(value)} is not read here",
-                    (*at, key),
-                    value=as_json(value),
-                    hint=f"write the file as plain CSV ({plain}), then drop it",
-                )
-            )
     return problems
 
 
@@ -755,5 +687,6 @@ class InlineLocated(Located):
 def check_descriptor(package: Package) -> list[Problem]:
     problems = check_package_level(package)
     for resource in package.resources:
-        problems += check_schema(package, resource)
+        if not resource.inferred:  # a schema inferred from the data has nothing to check
+            problems += check_schema(package, resource)
     return problems

@@ -365,6 +365,8 @@ def check_with_frictionless(package: Package, files: dict[str, str], full: bool 
 def frictionless_findings(package: Package, files: dict[str, str], full: bool | None) -> list[Problem]:
     import frictionless
 
+    from peacetalks.read.read_sources import frictionless_rows
+
     descriptor = frictionless_descriptor(package)
     if not descriptor["resources"]:
         return []
@@ -383,11 +385,12 @@ def frictionless_findings(package: Package, files: dict[str, str], full: bool | 
     problems = []
     for task in report.tasks:
         file = files.get(task.name, task.name)
-        lines = RowLines(package.root / file)
+        resource = package.resource(task.name)
+        lines = frictionless_rows(package.root, resource) or RowLines(package.root / file)
         for error in task.errors:
             line = lines.line_of(getattr(error, "row_number", None))
             if error.type.endswith("label"):
-                line = 1
+                line = getattr(lines, "header_line", None) or (resource.dialect.header_line if resource is not None else 1)
             problems.append(
                 Problem.at(
                     file,

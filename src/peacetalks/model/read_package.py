@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from peacetalks.model.constraint_values import with_typed_constraints
+from peacetalks.model.dialect import PLAIN, Dialect
 from peacetalks.report.problems import Problem
 
 DESCRIPTOR = "datapackage.json"
@@ -23,10 +24,19 @@ class Resource:
     """One table: its name, its CSV and its Table Schema (already loaded)."""
 
     name: str
-    path: str
+    path: str  # the file problems name: the first part of a multipart table; `inline_file` for inline data
     schema: dict
     schema_file: str
     descriptor: dict
+    dialect: Dialect = PLAIN
+    paths: tuple[str, ...] = ()  # every file of the table, in order (one, or a multipart table's parts)
+    data: list | None = None  # inline `data` rows
+    inferred: bool = False  # no schema was given: `schema` was inferred from the header
+    number: int = 0  # its place in the descriptor's `resources`
+
+    @property
+    def files(self) -> tuple[str, ...]:
+        return self.paths or ((self.path,) if self.data is None else ())
 
     @property
     def fields(self) -> list[dict]:
@@ -73,6 +83,9 @@ class Package:
     descriptor: dict
     resources: list[Resource] = field(default_factory=list)
     path: Path | None = None  # the descriptor file
+    # Resources that are not tables (a text, a GeoJSON file) or not read here (a spreadsheet):
+    # only their presence, size and hash are checked.
+    files: list[Resource] = field(default_factory=list)
 
     def resource(self, name: str) -> Resource | None:
         return next((r for r in self.resources if r.name == name), None)
@@ -88,12 +101,55 @@ def as_list(value) -> list[str]:
     return []
 
 
+YAML_NAMES = ("datapackage.yaml", "datapackage.yml")
+
+
 def find_descriptor(path: str | Path | None) -> Path:
-    """`path` may be a datapackage.json or the folder holding it (default: the current folder)."""
+    """`path` may be a datapackage.json (or .yaml, .yml) or the folder holding it (default: the
+    current folder); a folder with no datapackage.json but a datapackage.yaml is read from that."""
     candidate = Path(path) if path is not None else Path.cwd()
     if candidate.is_dir():
-        candidate = candidate / DESCRIPTOR
+        folder = candidate
+        candidate = folder / DESCRIPTOR
+        if not candidate.exists():
+            candidate = next((folder / name for name in YAML_NAMES if (folder / name).is_file()), candidate)
     return candidate
+
+
+def is_yaml(path: str | Path) -> bool:
+    return str(path).lower().endswith((".yaml", ".yml"))
+
+
+def read_document(path: Path, shown_as: str) -> tuple[dict | None, list[Problem]]:
+    """A JSON or (by its extension) YAML file holding one object."""
+    return read_yaml(path, shown_as) if is_yaml(path) else read_json(path, shown_as)
+
+
+def read_yaml(path: Path, shown_as: str) -> tuple[dict | None, list[Problem]]:
+    import yaml
+
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return None, [Problem.at(shown_as, "file-missing", "file not found")]
+    except OSError as error:
+        return None, [Problem.at(shown_as, "file-unreadable", f"cannot read the file: {error.strerror or error}")]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        return None, [Problem.at(shown_as, "encoding", "the file is not valid UTF-8", line=line)]
+    try:
+        document = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        return None, [Problem.at(shown_as, "json", f"not valid YAML: {getattr(error, 'problem', None) or error}", line=line)]
+    except RecursionError:
+        return None, [Problem.at(shown_as, "json", "not valid YAML: nested too deeply", line=1)]
+    if not isinstance(document, dict):
+        return None, [Problem.at(shown_as, "json", "the top level must be a mapping (an object)", line=1)]
+    return document, []
 
 
 def read_json(path: Path, shown_as: str) -> tuple[dict | None, list[Problem]]:
@@ -245,18 +301,59 @@ def inside(root: Path, relative: str) -> Path | None:
     return target
 
 
+def is_remote(path) -> bool:
+    """A URL (`https://`, `s3://`...): never fetched here."""
+    import re
+
+    return isinstance(path, str) and re.match(r"^[A-Za-z][A-Za-z0-9+.-]*://", path) is not None
+
+
+def inline_file(name: str) -> str:
+    """What a table of inline `data` is called while it is checked; its problems are moved to the
+    JSON line of their row in datapackage.json at the end (`run.validate.relocate`)."""
+    return f"{DESCRIPTOR}#{name}"
+
+
+TABULAR_FORMATS = {"csv", "tsv"}
+SPREADSHEETS = {"xlsx", "xls", "ods", "parquet", "json", "ndjson", "jsonl", "sqlite", "html", "inline"}
+
+
+def data_format(item: dict, path: str) -> str:
+    """The declared `format`, else the extension of the path with any compression's taken off."""
+    from peacetalks.model.dialect import COMPRESSION_BY_EXTENSION
+
+    declared = item.get("format")
+    if isinstance(declared, str) and declared:
+        return declared.lower()
+    import os
+    from urllib.parse import urlparse
+
+    # As frictionless 5.21 reads a name (`helpers.parse_scheme_and_format`): as a URL, so `t#1.csv`
+    # has no extension and `t.csv?x=1` is csv.
+    stem, extension = os.path.splitext(urlparse(path).path)
+    if extension[1:].lower() in COMPRESSION_BY_EXTENSION:
+        extension = os.path.splitext(stem)[1]
+    return extension[1:].lower()
+
+
 def read_package(path: str | Path | None = None) -> tuple[Package | None, list[Problem]]:
     descriptor_path = find_descriptor(path)
     root = descriptor_path.parent
-    shown = DESCRIPTOR if descriptor_path.name == DESCRIPTOR else str(descriptor_path)
-    descriptor, problems = read_json(descriptor_path, shown)
+    shown = (
+        DESCRIPTOR
+        if descriptor_path.name == DESCRIPTOR
+        else descriptor_path.name
+        if descriptor_path.name in YAML_NAMES
+        else str(descriptor_path)
+    )
+    descriptor, problems = read_document(descriptor_path, shown)
     if descriptor is None:
         if problems and problems[0].rule == "file-missing":
             where = descriptor_path.parent if descriptor_path.name == DESCRIPTOR else descriptor_path
             problems = [Problem.at(shown, "file-missing", f"no {DESCRIPTOR} at {where.resolve()}")]
         return None, problems
     package = Package(root=root, descriptor=descriptor, path=descriptor_path)
-    lines = JsonLines(descriptor_path)
+    lines = JsonLines(descriptor_path) if not is_yaml(descriptor_path) else NoLines()
     resources = descriptor.get("resources")
     if not isinstance(resources, list) or not resources:
         problems.append(
@@ -270,55 +367,156 @@ def read_package(path: str | Path | None = None) -> tuple[Package | None, list[P
             continue
         name = item.get("name")
         if not isinstance(name, str) or not name:
-            problems.append(
-                Problem.at(DESCRIPTOR, "descriptor", f"{where} has no `name`", line=lines.line(("resources", number, "name")))
-            )
+            problems.append(Problem.at(DESCRIPTOR, "descriptor", f"{where} has no `name`", line=lines.line(("resources", number, "name"))))
             continue
-        data_path = item.get("path")
-        if isinstance(data_path, list):
-            problems.append(
-                Problem.at(
-                    DESCRIPTOR,
-                    "descriptor",
-                    f"resource {name!r}: a table in several files (a `path` list) is not read here",
-                    line=lines.line(("resources", number, "path")),
-                    value=json.dumps(data_path),
-                    hint="join the files into one CSV with one header row, and give its path",
+        problems += read_resource_descriptor(package, item, number, name, lines)
+    return package, problems
+
+
+class NoLines:
+    """The lines of a YAML descriptor's keys are not looked for: its problems have none."""
+
+    def line(self, path) -> None:
+        return None
+
+
+def read_resource_descriptor(package: Package, item: dict, number: int, name: str, lines) -> list[Problem]:
+    """One resource: a table added to `package.resources`, a file only checked for its presence,
+    size and hash added to `package.files`, or a note saying why it is not checked. Returns the
+    problems (and notes) found."""
+    from peacetalks.model.dialect import compression_of, dialect_of, dialect_problems, encoding_problem
+
+    root = package.root
+    at = ("resources", number)
+
+    def problem(rule: str, message: str, key: tuple = (), **kwargs) -> Problem:
+        return Problem.at(DESCRIPTOR, rule, f"resource {name!r}: {message}", line=lines.line((*at, *key)), **kwargs)
+
+    def note(file: str, why: str) -> list[Problem]:
+        line = lines.line((*at, "path")) if file == DESCRIPTOR else None
+        return [Problem.at(file, "not-checked", f"resource {name!r} is not checked: {why}", line=line)]
+
+    data_path = item.get("path")
+    inline = item.get("data")
+    if data_path is None and inline is not None:
+        parts: list = []
+    elif isinstance(data_path, list) and data_path:
+        parts = data_path
+    else:
+        parts = [data_path]
+    if any(is_remote(part) for part in parts):
+        remote = next(part for part in parts if is_remote(part))
+        return note(DESCRIPTOR, f"its data is remote ({remote}), and validation opens no network connection")
+    if "scheme" in item and item["scheme"] not in ("file", None):
+        return note(DESCRIPTOR, f"its `scheme` {json.dumps(item['scheme'])} is not a file in the package folder")
+    for part_number, part in enumerate(parts):
+        if not isinstance(part, str) or inside(root, part) is None:
+            key = ("path", part_number) if isinstance(data_path, list) else ("path",)
+            return [
+                problem(
+                    "unsafe-path" if isinstance(part, str) or (part is None and data_path is not None) else "descriptor",
+                    "`path` must be a relative path inside the package folder"
+                    if data_path is not None
+                    else "a resource needs `path` or `data`",
+                    key,
+                    value=part,
+                    hint=PATH_HINT,
                 )
+            ]
+    file = parts[0] if parts else inline_file(name)
+    tabular_type = item.get("type") in (None, "table")
+    fmt = data_format(item, file if parts else "")
+    schema_ref = item.get("schema")
+    if not tabular_type or (schema_ref is None and not (fmt in TABULAR_FORMATS or isinstance(inline, list))):
+        # Not a table (a text, a GeoJSON file...): its presence, size and hash are all there is to check.
+        package.files.append(Resource(name, file, {}, "", item, paths=tuple(parts), number=number))
+        return []
+    if (parts and fmt not in TABULAR_FORMATS) or (not parts and not isinstance(inline, list)):
+        package.files.append(Resource(name, file, {}, "", item, paths=tuple(parts), number=number))
+        shown = fmt or "with no extension"
+        return note(file if parts else DESCRIPTOR, f"its format ({shown}) is not read here; its presence, size and hash are checked")
+    # How the file is read.
+    found: list[Problem] = []
+    if "encoding" in item and (refused := encoding_problem(item["encoding"])):
+        found.append(problem("descriptor", refused, ("encoding",), value=item["encoding"]))
+    compression = compression_of(item, file) if parts else None
+    if compression == "":
+        found.append(
+            problem(
+                "descriptor", "its `compression` is not one read here (gz, bz2, zip, xz)", ("compression",), value=item.get("compression")
             )
-            continue
-        if not isinstance(data_path, str) or inside(root, data_path) is None:
-            problems.append(
-                Problem.at(
-                    DESCRIPTOR,
+        )
+    dialect_ref = item.get("dialect")
+    dialect_file = DESCRIPTOR
+    if isinstance(dialect_ref, str):
+        if is_remote(dialect_ref) or inside(root, dialect_ref) is None:
+            found.append(
+                problem(
                     "unsafe-path",
-                    f"resource {name!r}: `path` must be a relative path inside the package folder",
-                    line=lines.line(("resources", number, "path")),
-                    value=data_path,
+                    "`dialect` must be an object or a relative path inside the package folder",
+                    ("dialect",),
+                    value=dialect_ref,
                     hint=PATH_HINT,
                 )
             )
-            continue
-        schema_ref = item.get("schema")
-        if isinstance(schema_ref, dict):
-            schema, schema_file = schema_ref, DESCRIPTOR
-        elif isinstance(schema_ref, str) and inside(root, schema_ref) is not None:
-            schema, schema_problems = read_json(root / schema_ref, schema_ref)
-            schema_file = schema_ref
-            problems.extend(schema_problems)
-            if schema is None:
-                continue
+            dialect_ref = None
         else:
-            problems.append(
+            dialect_ref, read_problems = read_document(root / dialect_ref, item["dialect"])
+            found += read_problems
+            dialect_file = item["dialect"]
+    elif "dialect" in item and not isinstance(dialect_ref, dict):
+        found.append(problem("descriptor", "`dialect` must be an object or a path", ("dialect",), value=json.dumps(dialect_ref)))
+        dialect_ref = None
+    if isinstance(dialect_ref, dict):
+        dialect_lines = (
+            lines if dialect_file == DESCRIPTOR else (JsonLines(root / dialect_file) if not is_yaml(dialect_file) else NoLines())
+        )
+        for key, message, value in dialect_problems(dialect_ref):
+            path = (*at, "dialect", *key) if dialect_file == DESCRIPTOR else key
+            found.append(
                 Problem.at(
-                    DESCRIPTOR,
-                    "unsafe-path" if isinstance(schema_ref, str) else "descriptor",
-                    f"resource {name!r}: `schema` must be a relative path inside the package folder or an object",
-                    line=lines.line(("resources", number, "schema")),
-                    value=schema_ref,
-                    hint=PATH_HINT if isinstance(schema_ref, str) else None,
+                    dialect_file, "descriptor", f"resource {name!r}: {message}", line=dialect_lines.line(path), value=json.dumps(value)
                 )
             )
-            continue
-        package.resources.append(Resource(name, data_path, with_typed_constraints(schema), schema_file, item))
-    return package, problems
+    if found:
+        return found  # refused alone: the table is not read with options it does not mean
+    encoding = item.get("encoding")
+    dialect = dialect_of(dialect_ref if isinstance(dialect_ref, dict) else None, encoding, compression, tsv=fmt == "tsv")
+    paths = tuple(parts)
+    data = inline if not parts else None
+    if is_remote(schema_ref):
+        return note(DESCRIPTOR, f"its schema is remote ({schema_ref}), and validation opens no network connection")
+    if isinstance(schema_ref, dict):
+        schema, schema_file = schema_ref, DESCRIPTOR
+    elif isinstance(schema_ref, str) and not is_remote(schema_ref) and inside(root, schema_ref) is not None:
+        schema, schema_problems = read_document(root / schema_ref, schema_ref)
+        schema_file = schema_ref
+        if schema is None:
+            return schema_problems
+    elif schema_ref is None:
+        resource = Resource(name, file, {}, "", item, dialect=dialect, paths=paths, data=data, inferred=True, number=number)
+        from peacetalks.read.read_sources import inferred_schema
+
+        resource.schema = inferred_schema(root, resource)
+        package.resources.append(resource)
+        return [
+            Problem.at(
+                file if parts else DESCRIPTOR,
+                "schema-inferred",
+                f"resource {name!r} has no schema: read with every column as text, so only the table's structure is checked",
+                line=None if parts else lines.line((*at, "name")),
+            )
+        ]
+    else:
+        return [
+            problem(
+                "unsafe-path" if isinstance(schema_ref, str) else "descriptor",
+                "`schema` must be a relative path inside the package folder or an object",
+                ("schema",),
+                value=schema_ref,
+                hint=PATH_HINT if isinstance(schema_ref, str) else None,
+            )
+        ]
+    schema = with_typed_constraints(schema)
+    package.resources.append(Resource(name, file, schema, schema_file, item, dialect=dialect, paths=paths, data=data, number=number))
+    return []

@@ -9,7 +9,7 @@ import pandas as pd
 from peacetalks.checks.check_data import check_header
 from peacetalks.model.convert_types import convert_frame, enum_values, read_schema_value
 from peacetalks.model.read_package import DESCRIPTOR, find_descriptor, read_package
-from peacetalks.read.read_tables import read_table
+from peacetalks.read.read_sources import read_resource, relocate
 from peacetalks.report.problems import Problem
 
 REPOSITORY_ROOT = Path(__file__).resolve().parents[3]
@@ -48,14 +48,14 @@ def load(path: str | Path | None = None) -> dict[str, pd.DataFrame]:
         raise PackageError(problems)
     tables: dict[str, pd.DataFrame] = {}
     for resource in package.resources:
-        table = read_table(package.root, resource.name, resource.path, resource.field_names)
+        table = read_resource(package.root, resource)
         if table.problems:
-            raise PackageError(table.problems)
+            raise PackageError(relocate(package, table.problems))
         text, header_problems = check_header(table, resource)
         typed, type_problems = convert_frame(text, resource.schema, table.file)
         problems = header_problems + type_problems + values_outside_enums(text, typed, resource, table.file)
         if problems:
-            raise PackageError(problems)
+            raise PackageError(relocate(package, problems))
         tables[resource.name] = as_categoricals(typed, resource).reset_index(drop=True)
     return tables
 

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from peacetalks.model.dialect import PLAIN, Dialect
 from peacetalks.report.problems import Problem
 
 # The csv module refuses fields over 128 KiB by default; a huge cell is reported
@@ -52,6 +53,8 @@ class RawTable:
     # Each column's text encoded once (check_cells.text_codes), shared by the Pandera value checks
     # and the cell checks of the same table or batch.
     encoded: dict = field(default_factory=dict, repr=False, compare=False)
+    # The line the header's problems are reported at (its last row under a dialect's `headerRows`).
+    header_line: int = 1
 
 
 def empty_table(name: str, file: str, problems: list[Problem]) -> RawTable:
@@ -96,7 +99,7 @@ def decode(raw: bytes, file: str) -> tuple[str | None, list[Problem]]:
         ]
 
 
-def text_only_options(width: int, block_size: int, skip_rows: int = 1, use_threads: bool = True) -> dict:
+def text_only_options(width: int, block_size: int, skip_rows: int = 1, use_threads: bool = True, dialect: Dialect = PLAIN) -> dict:
     """pyarrow CSV options that keep every cell as the text typed: nothing guessed, nothing turned
     into null (the schema's missing values decide that later), blank lines kept so they can be reported.
     No UTF-8 check cell by cell: the callers check the bytes in one pass first (`is_utf8`), which
@@ -107,7 +110,7 @@ def text_only_options(width: int, block_size: int, skip_rows: int = 1, use_threa
     names = [f"f{i}" for i in range(width)]
     return {
         "read_options": pacsv.ReadOptions(skip_rows=skip_rows, column_names=names, block_size=block_size, use_threads=use_threads),
-        "parse_options": pacsv.ParseOptions(newlines_in_values=True, ignore_empty_lines=False),
+        "parse_options": pacsv.ParseOptions(newlines_in_values=True, ignore_empty_lines=False, **dialect.parse_options()),
         "convert_options": pacsv.ConvertOptions(
             column_types={n: pa.string() for n in names},
             strings_can_be_null=False,
@@ -124,13 +127,15 @@ def runs_on(table) -> bool:
     return bool(table.num_rows) and any("\n" in (column[-1].as_py() or "") for column in table.columns)
 
 
-def read_with_pyarrow(raw: bytes, width: int) -> pd.DataFrame | None:
+def read_with_pyarrow(raw: bytes, width: int, dialect: Dialect = PLAIN) -> pd.DataFrame | None:
     """Fast path: None when pyarrow refuses the file or when records span lines."""
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
+    if spaced_quotes(raw, dialect):
+        return None  # a quoted value after the delimiter and a space: the csv module reads it
     try:
-        table = pacsv.read_csv(io.BytesIO(raw), **text_only_options(width, block_size=1 << 24))
+        table = pacsv.read_csv(io.BytesIO(raw), **text_only_options(width, block_size=1 << 24, dialect=dialect))
     except (pa.ArrowInvalid, pa.ArrowException):
         return None
     lines = raw.count(b"\n") + (0 if raw.endswith(b"\n") else 1)
@@ -138,8 +143,9 @@ def read_with_pyarrow(raw: bytes, width: int) -> pd.DataFrame | None:
         return None  # a quoted newline: line numbers need the slow path
     if runs_on(table):
         return None  # a quote left open, read by pyarrow to the end of the file: the csv module locates it
-    if quoted_wrongly(table, raw, header_lines=1):
+    if quoted_wrongly(table, raw, header_lines=1, dialect=dialect):
         return None  # the csv module reports the line, and reads the records around it
+    table = skip_initial_space(table, dialect)
     frame = table.to_pandas()
     frame.index = pd.RangeIndex(2, 2 + len(frame))
     return frame
@@ -151,7 +157,48 @@ def read_with_pyarrow(raw: bytes, width: int) -> pd.DataFrame | None:
 STRICT_RECORD = r'^(?:"(?:[^"]|"")*"|[^",\r\n][^,\r\n]*|)(?:,(?:"(?:[^"]|"")*"|[^",\r\n][^,\r\n]*|))*\r?\n?$'
 
 
-def quoted_wrongly(table, raw, header_lines: int = 0) -> bool:
+def strict_record(dialect: Dialect) -> str:
+    """`STRICT_RECORD` for a dialect's delimiter, quote and escape characters."""
+    if dialect.csv_plain:
+        return STRICT_RECORD
+
+    def char(c: str) -> str:
+        return c if c.isalnum() else {"\t": r"\t"}.get(c, "\\" + c)
+
+    d = char(dialect.delimiter)
+    q = char(dialect.quote_char) if dialect.quote_char else None
+    e = char(dialect.escape_char) if dialect.escape_char else None
+    escaped = f"|{e}." if e else ""
+    no_escape = e or ""
+    unquoted = f"(?:[^{d}{q or ''}\\r\\n{no_escape}]{escaped})(?:[^{d}\\r\\n{no_escape}]{escaped})*"
+    if q:
+        doubled = f"|{q}{q}" if dialect.double_quote else ""
+        field = f"{q}(?:[^{q}{no_escape}]{doubled}{escaped})*{q}|{unquoted}|"
+    else:
+        field = f"{unquoted}|"
+    return f"^(?:{field})(?:{d}(?:{field}))*\\r?\\n?$"
+
+
+def spaced_quotes(raw, dialect: Dialect) -> bool:
+    """Under `skipInitialSpace`, whether a quoted value follows a delimiter and spaces: pyarrow would
+    read the quote as text, so the csv module reads such a file."""
+    if not dialect.skip_initial_space or dialect.quote_char is None:
+        return False
+    pattern = re.escape(dialect.delimiter.encode()) + b" +" + re.escape(dialect.quote_char.encode())
+    return re.search(pattern, bytes(raw)) is not None
+
+
+def skip_initial_space(table, dialect: Dialect):
+    """`skipInitialSpace`: the spaces after each delimiter are not part of the value."""
+    if not dialect.skip_initial_space:
+        return table
+    import pyarrow.compute as pc
+
+    columns = [column if number == 0 else pc.utf8_ltrim(column, characters=" ") for number, column in enumerate(table.columns)]
+    return table.from_arrays(columns, names=table.column_names)
+
+
+def quoted_wrongly(table, raw, header_lines: int = 0, dialect: Dialect = PLAIN) -> bool:
     """Whether pyarrow read a record from a quote that breaks CSV's rules: a straight quote inside a
     quoted value, not doubled (`"called them "not easy" but"`). pyarrow reads on without a word,
     and the value loses the quote and gains another one at its end; the csv module (`strict`)
@@ -164,12 +211,15 @@ def quoted_wrongly(table, raw, header_lines: int = 0) -> bool:
     import pyarrow as pa
     import pyarrow.compute as pc
 
+    quote = dialect.quote_char
+    if quote is None:
+        return False  # no quoting: no record can break its rules
     holding = np.zeros(table.num_rows, dtype=bool)
     for column in table.columns:
         # A copy of each column's bytes searched with memchr: under 1 ms for 16 MB, where
         # `match_substring` takes about 27 ms; it runs only on a column that holds a quote at all.
-        if any(chunk.buffers()[2] is not None and chunk.buffers()[2].to_pybytes().find(b'"') >= 0 for chunk in column.chunks):
-            holding |= pc.match_substring(column, '"').to_numpy(zero_copy_only=False)
+        if any(chunk.buffers()[2] is not None and chunk.buffers()[2].to_pybytes().find(quote.encode()) >= 0 for chunk in column.chunks):
+            holding |= pc.match_substring(column, quote).to_numpy(zero_copy_only=False)
     if table.num_rows and bytes(raw[-1:]) != b"\n":
         holding[-1] = True
     if not holding.any():
@@ -183,11 +233,11 @@ def quoted_wrongly(table, raw, header_lines: int = 0) -> bool:
     lines = pa.LargeStringArray.from_buffers(len(starts) - 1, pa.py_buffer(starts.astype(np.int64)), pa.py_buffer(raw))
     rows = np.flatnonzero(holding) + header_lines
     looked_at = lines.take(pa.array(rows))
-    for row in rows[~pc.match_substring_regex(looked_at, STRICT_RECORD).to_numpy(zero_copy_only=False)]:
+    for row in rows[~pc.match_substring_regex(looked_at, strict_record(dialect)).to_numpy(zero_copy_only=False)]:
         # What RE2 doubts, the csv module decides (a field the pattern does not foresee).
         line = bytes(raw[starts[row] : starts[row + 1]]).decode("utf-8").rstrip("\r\n")
         try:
-            next(csv.reader([line], strict=True))
+            next(csv.reader([line], strict=True, **dialect.csv_options()))
         except csv.Error:
             return True
     return False
@@ -223,21 +273,22 @@ class Lines:
         return self.lines[self.next - 1]
 
 
-def lenient_record(line: str) -> list[str]:
+def lenient_record(line: str, dialect: Dialect = PLAIN) -> list[str]:
     try:
-        return next(csv.reader([line]), [])
+        return next(csv.reader([line], **dialect.csv_options()), [])
     except csv.Error:
         return []
 
 
-def read_with_csv_module(text: str, file: str, width: int) -> tuple[pd.DataFrame, list[Problem]]:
+def read_with_csv_module(text: str, file: str, width: int, dialect: Dialect = PLAIN) -> tuple[pd.DataFrame, list[Problem]]:
     """Slow path: walk the records, remembering the line each one starts on. A record the csv
     module refuses is reported at its first line, and reading goes on at the next line, so that one
     stray quote costs one record, not the rest of the table. (A quote left open swallows the lines
     after it into one record; read again, those lines are the records they were.)"""
     problems: list[Problem] = []
     source = Lines(text)
-    reader = csv.reader(source, strict=True)
+    options = dialect.csv_options()
+    reader = csv.reader(source, strict=True, **options)
     rows: list[list[str]] = []
     lines: list[int] = []
     try:
@@ -255,7 +306,7 @@ def read_with_csv_module(text: str, file: str, width: int) -> tuple[pd.DataFrame
                 if source.next >= len(source.lines):
                     break
                 source.next += 1
-                record = next(csv.reader([source.lines[start - 1]], strict=True), [])
+                record = next(csv.reader([source.lines[start - 1]], strict=True, **options), [])
             else:
                 record = next(reader)
         except StopIteration:
@@ -271,7 +322,7 @@ def read_with_csv_module(text: str, file: str, width: int) -> tuple[pd.DataFrame
             # A record on one line (a straight quote inside a quoted value) keeps its cells as a
             # lenient reader, frictionless's for one, reads them, so that its key is still there for
             # the rows that point at it: one slip, one problem, not one for each row pointing at it.
-            record = lenient_record(source.lines[start - 1])
+            record = lenient_record(source.lines[start - 1], dialect)
             if len(record) != width:
                 continue
         if not record:
@@ -294,23 +345,25 @@ def read_with_csv_module(text: str, file: str, width: int) -> tuple[pd.DataFrame
     return frame, problems
 
 
-def other_separator(header: list[str], fields=()) -> str | None:
+def other_separator(header: list[str], fields=(), dialect: Dialect = PLAIN) -> str | None:
     """What a header of one cell, such as `meeting_id;proposal_id;quote`, was separated by instead of
     commas: semicolons (how a spreadsheet set to a language with decimal commas saves "CSV") or
     tabs. None for a header of several cells, or one name, or the name of one of the table's
     `fields` (a column may be named `id;code`: found by a review)."""
     if len(header) != 1 or header[0] in fields:
         return None
-    for name, separator in (("semicolons", ";"), ("tabs", "\t")):
+    for name, separator in (("semicolons", ";"), ("tabs", "\t"), ("commas", ",")):
+        if separator == dialect.delimiter:
+            continue  # what the dialect declares (a header of one cell is then one name)
         parts = header[0].split(separator)
         if len(parts) > 1 and all(part.strip() for part in parts):
             return name
     return None
 
 
-def read_header(text: str) -> list[str]:
+def read_header(text: str, dialect: Dialect = PLAIN) -> list[str]:
     try:
-        return next(csv.reader(io.StringIO(text, newline="")), [])
+        return next(csv.reader(io.StringIO(text, newline=""), **dialect.csv_options()), [])
     except csv.Error:
         return []
 
@@ -491,7 +544,7 @@ def piece_lines(piece: memoryview) -> int:
     return int(np.count_nonzero(codes == ord("\n"))) + (0 if codes[-1] == ord("\n") else 1)
 
 
-def refuse_piece(table, lines: int, piece) -> None:
+def refuse_piece(table, lines: int, piece, dialect: Dialect = PLAIN) -> None:
     """Raises pyarrow.ArrowInvalid when the records of a parsed piece are not one a line: a record
     spanning lines (editor lines would no longer match), or a cut inside a quoted value. A piece
     ends at a line end, so such a cut leaves that line end inside the last record's last cells,
@@ -505,5 +558,5 @@ def refuse_piece(table, lines: int, piece) -> None:
         raise pa.ArrowInvalid("a record spans lines")
     if runs_on(table):
         raise pa.ArrowInvalid("a quoted value spans a batch boundary")
-    if quoted_wrongly(table, piece):
+    if quoted_wrongly(table, piece, dialect=dialect):
         raise pa.ArrowInvalid("a straight quote inside a quoted value")

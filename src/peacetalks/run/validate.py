@@ -143,7 +143,9 @@ def run_checks(package: Package, problems: list[Problem], frictionless: str) -> 
     finally:
         if data_pass is not None:
             data_pass.stop()  # findings not wanted after all, or the check was stopped
-    return Outcome(unique_sorted(pointing_at_unread_rows(package, without_echoes(problems))), counts)
+    from peacetalks.read.read_sources import relocate
+
+    return Outcome(unique_sorted(relocate(package, pointing_at_unread_rows(package, without_echoes(problems)))), counts)
 
 
 # Frictionless's words for a broken schema: after a schema problem of our own, which names the
@@ -170,12 +172,12 @@ def check_left_to_frictionless(package: Package, usable: list) -> list[Problem]:
     an array's items' pattern, which no pass matches. Only then, and only tables with such columns,
     are read again, whole: a small package's."""
     from peacetalks.checks.check_frictionless_cells import check_frictionless_cells, fields_read_by_frictionless
-    from peacetalks.read.read_tables import read_table
+    from peacetalks.read.read_sources import read_resource
 
     problems: list[Problem] = []
     for resource in usable:
         if fields_read_by_frictionless(resource):
-            table = read_table(package.root, resource.name, resource.path, resource.field_names)
+            table = read_resource(package.root, resource)
             if table.header:
                 problems += check_frictionless_cells(table, resource)
     return problems
@@ -457,9 +459,9 @@ def check_whole_table(package: Package, resource, parents, files, texts, read: l
     from peacetalks.checks.check_data import check_table
     from peacetalks.checks.check_frictionless_cells import check_frictionless_cells
     from peacetalks.model.read_patterns import one_time_limit_per_table
-    from peacetalks.read.read_tables import read_table
+    from peacetalks.read.read_sources import read_resource
 
-    table = read_table(package.root, resource.name, resource.path, resource.field_names)
+    table = read_resource(package.root, resource)
     problems = list(table.problems)
     if not table.header:
         return problems, None, None
@@ -482,15 +484,13 @@ def check_in_batches(package: Package, resource, parents, files, texts, needed, 
     whole) when the file is small or not clean, or a record spans lines: its line numbers would
     need the csv module."""
     from peacetalks.checks.check_links import check_cycles, check_foreign_keys
-    from peacetalks.read.read_tables import BATCH_BYTES, scan_header
+    from peacetalks.read.read_sources import batch_header, batch_size
+    from peacetalks.read.read_tables import BATCH_BYTES
 
-    path = package.root / resource.path
-    try:
-        if path.stat().st_size <= 2 * BATCH_BYTES:
-            return None
-    except OSError:
+    size = batch_size(package.root, resource)
+    if size is None or size <= 2 * BATCH_BYTES:
         return None
-    header = scan_header(path, fields=resource.field_names)
+    header = batch_header(package.root, resource)
     if header is None:
         return None
     own, file = resource.name, resource.path
@@ -528,9 +528,9 @@ def check_batches(package: Package, resource, header: list[str], files, texts, n
     from peacetalks.checks.check_data import check_table
     from peacetalks.checks.check_frictionless_cells import check_frictionless_cells
     from peacetalks.model.read_patterns import one_time_limit_per_table
-    from peacetalks.read.read_tables import RawTable, drop_blank_rows, read_batches
+    from peacetalks.read.read_sources import resource_batches
+    from peacetalks.read.read_tables import RawTable, drop_blank_rows
 
-    path = package.root / resource.path
     own, file = resource.name, resource.path
     # Per batch: the schema without its self-links (a batch does not hold every row they point at);
     # the batch is joined to no other table either: foreign keys are checked once, at the end, over
@@ -554,14 +554,14 @@ def check_batches(package: Package, resource, header: list[str], files, texts, n
     try:
         # A column's time for Python's `re` is the table's, not each batch's.
         with one_time_limit_per_table():
-            for frame in read_batches(path, len(header)):
+            for frame in resource_batches(package.root, resource, len(header)):
                 if stopped.is_set():
                     raise CancelledError(f"{own}: the check was stopped")
                 frame.columns = header
                 frame, blank = drop_blank_rows(frame, file)
                 problems += blank
                 count += len(frame)
-                table = RawTable(own, file, header, frame, blank)
+                table = RawTable(own, file, header, frame, blank, header_line=resource.dialect.header_line)
                 typed, table_problems = check_table(table, resource, keys=False)
                 problems += check_cells(table, resource, table_problems)
                 if read is not None:
