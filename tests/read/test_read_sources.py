@@ -43,7 +43,9 @@ def package(root: Path, files: dict[str, bytes], descriptor_name: str = "datapac
 
 
 def found(root: Path, frictionless: str = "off") -> list[tuple]:
-    return [(p.rule, p.file, p.line, p.column, p.value) for p in validate_package(root, frictionless=frictionless).problems]
+    """The notes, then the problems: (rule, file, line, column, value)."""
+    outcome = validate_package(root, frictionless=frictionless)
+    return [(p.rule, p.file, p.line, p.column, p.value) for p in [*outcome.notes, *outcome.problems]]
 
 
 def descriptor_line(root: Path, text: str, nth: int = 1) -> int:
@@ -195,6 +197,7 @@ def test_a_yaml_descriptor_and_a_dialect_file(tmp_path):
 def test_a_resource_without_schema_gets_the_note_and_its_structure_checked(tmp_path):
     root = package(tmp_path / "a", {"t.csv": b"id,n\na,1\nb,7\n"}, schema=UNSET)
     assert found(root) == [("schema-inferred", "t.csv", None, None, None)]
+    assert validate_package(root).valid, "a note never fails a package"
     root = package(tmp_path / "b", {"t.csv": b"id,n\na,1\nb,7,3\n"}, schema=UNSET)
     assert [(p[0], p[2]) for p in found(root)] == [("schema-inferred", None), ("ragged-row", 3)]
 
