@@ -367,6 +367,13 @@ def edited_csv_same_size(root: Path) -> Expect:
     return Expect("hash", "data/statuses.csv", None)
 
 
+@case
+def inferred_row_without_its_reason(root: Path) -> Expect:
+    line = set_cell(root / "data/statuses.csv", "deal_broad_agreement_90_percent", "basis_note", "")
+    rehash(root)
+    return Expect("required-when", "data/statuses.csv", line, column="basis_note", message="basis_note must be set when basis is inferred")
+
+
 # Descriptor and schema strictness
 
 
@@ -391,6 +398,12 @@ def primary_key_names_missing_field(root: Path) -> Expect:
     edit_json(path, lambda s: s.update(primaryKey=["meeting_key"]))
     return Expect("schema", "schemas/meetings.schema.json", line_of(path, '"meeting_key"'), message="meeting_key")
 
+
+@case
+def required_when_names_missing_field(root: Path) -> Expect:
+    path = root / "schemas/framings.schema.json"
+    edit_json(path, lambda s: field_of(s, "basis_note")["peacetalks"].update(requiredWhen={"basis_kind": "inferred"}))
+    return Expect("schema", "schemas/framings.schema.json", line_of(path, '"requiredWhen"'), column="basis_note", message="`requiredWhen`")
 
 @case
 def foreign_key_names_missing_field(root: Path) -> Expect:

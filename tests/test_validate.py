@@ -723,7 +723,7 @@ def declare_meeting_time_a_time(root):
     `time`, a type this validator keeps as text, that cell is a type error only frictionless finds."""
     schema = root / "schemas/meetings.schema.json"
     replace_in(schema, '"name": "time",\n      "type": "string"', '"name": "time",\n      "type": "time"')
-    return line_of(root / "data/meetings.csv", "trump_calls_after_berlin,")
+    return line_of(root / "data/meetings.csv", "trump_spoke_with_leaders_after_berlin,")
 
 
 def test_a_type_kept_as_text_is_frictionless_s_to_check(package_dir):
