@@ -405,6 +405,7 @@ def required_when_names_missing_field(root: Path) -> Expect:
     edit_json(path, lambda s: field_of(s, "basis_note")["peacetalks"].update(requiredWhen={"basis_kind": "inferred"}))
     return Expect("schema", "schemas/framings.schema.json", line_of(path, '"requiredWhen"'), column="basis_note", message="`requiredWhen`")
 
+
 @case
 def foreign_key_names_missing_field(root: Path) -> Expect:
     path = root / "schemas/meeting_topics.schema.json"

@@ -13,7 +13,16 @@ from peacetalks.cli import main
 from peacetalks.draw_positions import render
 from peacetalks.load_tables import load
 from peacetalks.read_package import read_package
-from peacetalks.write_docs import README_END, README_START, er_diagram, expected_texts, write_docs
+from peacetalks.write_docs import (
+    JUDGEMENT_END,
+    JUDGEMENT_START,
+    README_END,
+    README_START,
+    er_diagram,
+    expected_texts,
+    inferred_rows,
+    write_docs,
+)
 
 STALE = "is stale: run `peacetalks docs` and commit the result"
 
@@ -85,3 +94,48 @@ def test_docs_says_when_readme_has_no_markers(tmp_path):
     result = write_docs(package, None, pictures=False)
     assert result.notes and "markers" in result.notes[0]
     assert (root / "README.md").read_text(encoding="utf-8") == "# Title\n"
+
+
+def test_readme_lists_every_inferred_row_with_its_reason(package):
+    import csv
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = readme.split(JUDGEMENT_START, 1)[1].split(JUDGEMENT_END, 1)[0]
+    marked = 0
+    for resource in package.resources:
+        if "basis" not in resource.field_names:
+            continue
+        with open(ROOT / resource.path, encoding="utf-8", newline="") as handle:
+            for row in csv.DictReader(handle):
+                if row["basis"] == "inferred":
+                    marked += 1
+                    key = " / ".join(row[k] for k in resource.primary_key)
+                    line = next(text for text in block.splitlines() if text.startswith(f"- {row['basis_note']} ("))
+                    assert f"`{resource.name}` {key}" in line, (resource.name, key)
+    assert marked == sum(len(rows) for rows in inferred_rows(package).values()) >= 20
+
+
+def test_a_row_newly_marked_inferred_joins_the_list(tmp_path):
+    root = copy_package(tmp_path / "package")
+    statuses = root / "data/statuses.csv"
+    text = statuses.read_text(encoding="utf-8")
+    old = "draft_document_prepared,draft_document,,drafted,,certain,,,,Negotiators prepared a draft document.,stated,,"
+    assert old in text
+    statuses.write_text(text.replace(old, old.replace(",stated,,", ",inferred,A reading for the test.,")), encoding="utf-8")
+    readme = f"# Title\n\n{README_START}\n{README_END}\n\n{JUDGEMENT_START}\nold\n{JUDGEMENT_END}\n"
+    (root / "README.md").write_text(readme, encoding="utf-8")
+    package, _ = read_package(root)
+    write_docs(package, None, pictures=False)
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    block = readme.split(JUDGEMENT_START, 1)[1].split(JUDGEMENT_END, 1)[0]
+    assert "\n- A reading for the test. (`statuses` draft_document_prepared)\n" in block
+    assert "\nold\n" not in readme
+
+
+def test_docs_says_when_readme_has_no_judgement_markers(tmp_path):
+    root = copy_package(tmp_path / "package")
+    (root / "README.md").write_text(f"# Title\n\n{README_START}\n{README_END}\n", encoding="utf-8")
+    package, _ = read_package(root)
+    result = write_docs(package, None, pictures=False)
+    assert [note for note in result.notes if JUDGEMENT_START in note], result.notes
+    assert JUDGEMENT_START not in (root / "README.md").read_text(encoding="utf-8")
