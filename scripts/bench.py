@@ -70,6 +70,17 @@ def marked(resource: Resource, key: str) -> dict | None:
     return next((f for f in resource.fields if isinstance(f.get("peacetalks"), dict) and key in f["peacetalks"]), None)
 
 
+def required_when(resource: Resource) -> list[tuple[dict, dict]]:
+    """Each field with a `requiredWhen` rule, with its condition (other field -> value)."""
+    found = []
+    for field_ in resource.fields:
+        rules = field_.get("peacetalks")
+        when = rules.get("requiredWhen") if isinstance(rules, dict) else None
+        if isinstance(when, dict) and when:
+            found.append((field_, when))
+    return found
+
+
 def constraints(field_: dict) -> dict:
     return field_.get("constraints") or {}
 
@@ -292,7 +303,8 @@ class Generator:
         return pick
 
     def row_rules(self, plan: Plan, columns: dict[str, pa.Array], index: np.ndarray) -> None:
-        """exactlyOne: one column of the group set per row; together: all or none."""
+        """exactlyOne: one column of the group set per row; together: all or none; a field's
+        requiredWhen: set wherever its condition holds."""
         rules = plan.resource.rules
         size = len(index)
         for group in rules.get("exactlyOne") or []:
@@ -303,6 +315,12 @@ class Generator:
             keep = pa.array(self.rng.random(size) < self.rate(plan, group[0]))
             for name in group:
                 columns[name] = pc.if_else(keep, self.fill(plan, name, index), pa.scalar(None, pa.string()))
+        for field_, when in required_when(plan.resource):
+            applies = np.ones(size, dtype=bool)
+            for other, value in when.items():
+                applies &= np.asarray(pc.fill_null(pc.equal(columns[other], pa.scalar(value, pa.string())), False))
+            name = field_["name"]
+            columns[name] = pc.if_else(pa.array(applies), self.fill(plan, name, index), columns[name])
 
     def fill(self, plan: Plan, name: str, index: np.ndarray) -> pa.Array:
         """A column with every cell set (for rule groups)."""
@@ -417,6 +435,13 @@ class Generator:
                     for name in group:
                         plan.set(row, name, self.valid_value(plan, name, row))
                     add("exactly-one", "exactly-one", plan, row, ", ".join(group))
+            for field_, when in required_when(resource):
+                if "required-when" not in used:
+                    row = row_of(plan)
+                    for other, value in when.items():
+                        plan.set(row, other, value)
+                    plan.set(row, field_["name"], None)
+                    add("required-when", "required-when", plan, row, field_["name"])
             for group in resource.rules.get("together") or []:
                 if "together" not in used:
                     row = row_of(plan)

@@ -54,6 +54,7 @@ def test_every_kind_of_defect_is_planted(result):
         "iso-code",
         "exactly-one",
         "together",
+        "required-when",
         "source-hash",
         "resource-hash",
     }

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 
 import pycountry
 import pytest
@@ -176,7 +177,8 @@ def test_frictionless_itself_finds_the_package_valid(monkeypatch):
 
 
 @pytest.mark.parametrize(
-    ("heading", "table", "field"), [("### certainty", "statuses", "certainty"), ("### stance", "proposal_positions", "stance")]
+    ("heading", "table", "field"),
+    [("### certainty", "statuses", "certainty"), ("### stance", "proposal_positions", "stance"), ("### status", "statuses", "status")],
 )
 def test_readme_explains_exactly_the_schema_values(package, heading, table, field):
     import re
@@ -185,3 +187,37 @@ def test_readme_explains_exactly_the_schema_values(package, heading, table, fiel
     section = readme.split(heading, 1)[1].split("\n#", 1)[0]
     explained = re.findall(r"^\| `([a-z_]+)` \|", section, flags=re.MULTILINE)
     assert explained == package.resource(table).field(field)["constraints"]["enum"]
+
+
+FACT_TABLES = ["actors", "meetings", "meeting_participants", "proposals", "proposal_positions", "meeting_topics", "statuses", "framings"]
+
+
+@pytest.mark.parametrize("table", FACT_TABLES)
+def test_every_fact_table_says_whether_each_row_is_stated_or_inferred(package, table):
+    resource = package.resource(table)
+    assert resource.field("basis")["constraints"] == {"enum": ["stated", "inferred"], "required": True}
+    assert resource.field("basis_note")["peacetalks"] == {"requiredWhen": {"basis": "inferred"}}
+    for row in csv_rows(table):
+        assert bool(row["basis_note"]) == (row["basis"] == "inferred"), (table, row["basis"], row["basis_note"][:60])
+
+
+def test_every_status_value_is_defined_with_an_example_in_the_schema(package):
+    field = package.resource("statuses").field("status")
+    for value in field["constraints"]["enum"]:
+        assert re.search(rf"`{value}` \([^)]*“", field["description"]), value
+
+
+def test_no_status_of_the_overall_deal_claims_more_than_its_quote():
+    deal = {row["status_id"]: row for row in csv_rows("statuses") if row["proposal_id"] == "peace_deal"}
+    assert {row["status"] for row in deal.values()} == {"close", "closer", "broadly_agreed", "unresolved"}
+    assert deal["deal_closer_than_ever"]["status"] == "closer"  # "closer now than we've ever been": movement, not nearness
+    assert deal["deal_broad_agreement_90_percent"]["status"] == "broadly_agreed"
+    (flexibility,) = [row for row in csv_rows("statuses") if row["proposal_id"] == "russian_demands"]
+    assert flexibility["status"] == "little_flexibility"
+
+
+def test_outside_knowledge_is_background_not_description():
+    actors = {row["actor_id"]: row for row in csv_rows("actors")}
+    assert actors["britain"]["background"] == "The United Kingdom."
+    assert "North Atlantic" in actors["nato"]["background"]
+    assert not any("United Kingdom" in row["description"] or "North Atlantic" in row["description"] for row in actors.values())

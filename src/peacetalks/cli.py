@@ -224,8 +224,9 @@ def package_with_tables(path: str):
 def docs(path: str, no_picture: bool) -> None:
     """Regenerate the documentation under PATH from datapackage.json and the schemas.
 
-    Writes docs/data-dictionary.md, docs/er-diagram.md (Mermaid), the diagram in
-    README.md between its marker comments, and docs/positions.png/.svg (as
+    Writes docs/data-dictionary.md, docs/er-diagram.md (Mermaid), the diagram and
+    the judgement calls (rows marked `basis` = `inferred`) in README.md between
+    their marker comments, and docs/positions.png/.svg (as
     `peacetalks graph`). Files whose content would not change are left alone.
     """
     from peacetalks.docs.write_docs import write_docs

@@ -39,6 +39,7 @@ def actors_table(rows: int, slips: dict[tuple[int, str], str]) -> tuple[RawTable
     cells["name"] = ["An actor"] * rows
     cells["actor_type"] = ["state", "person"] * (rows // 2)
     cells["affiliated_with"] = ["actor_1", "actor_2", ""] * (rows // 3)
+    cells["basis"] = ["stated"] * rows
     cells["source_id"] = ["berlin_talks_article"] * rows
     cells["quote"] = ["peace talks"] * rows
     frame = pd.DataFrame(cells, index=pd.RangeIndex(2, rows + 2), dtype="str")

@@ -28,7 +28,7 @@ def test_graph_has_one_edge_per_position_and_statuses_on_proposals(tables):
     for row in positions:
         assert any(d["stance"] == row["stance"] for d in graph.get_edge_data(row["actor_id"], row["proposal_id"]).values())
     assert proposal_state(graph.nodes["peace_deal"]["statuses"]) == "mixed"
-    assert "agreed ~90 %" in status_line(graph.nodes["peace_deal"]["statuses"])
+    assert "broadly agreed ~90 %" in status_line(graph.nodes["peace_deal"]["statuses"])
     assert proposal_state(graph.nodes["territorial_concessions"]["statuses"]) == "bad"
 
 

@@ -270,6 +270,13 @@ def edited_csv_same_size(root: Path) -> Expect:
     return Expect("hash", "data/statuses.csv", None)
 
 
+@case
+def inferred_row_without_its_reason(root: Path) -> Expect:
+    line = set_cell(root / "data/statuses.csv", "deal_broad_agreement_90_percent", "basis_note", "")
+    rehash(root)
+    return Expect("required-when", "data/statuses.csv", line, column="basis_note", message="basis_note must be set when basis is inferred")
+
+
 # Descriptor and schema strictness
 
 
@@ -293,6 +300,13 @@ def primary_key_names_missing_field(root: Path) -> Expect:
     path = root / "schemas/meetings.schema.json"
     edit_json(path, lambda s: s.update(primaryKey=["meeting_key"]))
     return Expect("schema", "schemas/meetings.schema.json", line_of(path, '"meeting_key"'), message="meeting_key")
+
+
+@case
+def required_when_names_missing_field(root: Path) -> Expect:
+    path = root / "schemas/framings.schema.json"
+    edit_json(path, lambda s: field_of(s, "basis_note")["peacetalks"].update(requiredWhen={"basis_kind": "inferred"}))
+    return Expect("schema", "schemas/framings.schema.json", line_of(path, '"requiredWhen"'), column="basis_note", message="`requiredWhen`")
 
 
 @case
@@ -655,10 +669,10 @@ def test_a_straight_quote_inside_a_quoted_value_is_one_problem_at_its_line(packa
     if batch:
         in_batches(monkeypatch, batch)
     meetings = package_dir / "data/meetings.csv"
-    replace_in(meetings, "“not easy”", '"not easy"')
+    replace_in(meetings, "“painful”", '"painful"')
     rehash(package_dir)
     problems = validate_package(package_dir).problems
-    assert as_reported(problems) == [("data/meetings.csv", line_of(meetings, "not easy"), None, "csv-syntax")]
+    assert as_reported(problems) == [("data/meetings.csv", line_of(meetings, '"painful"'), None, "csv-syntax")]
     assert "',' expected after '\"'" in problems[0].message
 
 

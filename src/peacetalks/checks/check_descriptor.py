@@ -85,7 +85,9 @@ FIELD_KEYS = {
     "peacetalks",
 }
 # `allowFormulaPrefix`: text in this field may start with = + - @ (see check_cells.py).
-FIELD_RULE_KEYS = {"quoteOf", "codelist", "sourceText", "sha256Of", "allowFormulaPrefix"}
+# `requiredWhen`: {"other_field": "value"}, the field must be set on rows where every named field has
+# its value (a reason wherever `basis` is `inferred`; see check_links.check_row_rules).
+FIELD_RULE_KEYS = {"quoteOf", "codelist", "sourceText", "sha256Of", "allowFormulaPrefix", "requiredWhen"}
 SCHEMA_RULE_KEYS = {"exactlyOne", "together"}
 FOREIGN_KEY_KEYS = {"fields", "reference"}
 REFERENCE_KEYS = {"resource", "fields"}
@@ -343,6 +345,21 @@ def check_field(where: Located, field: dict, resource: Resource, at: tuple) -> l
                             value=rules[key],
                         )
                     )
+            when = rules.get("requiredWhen")
+            if "requiredWhen" in rules and (
+                not isinstance(when, dict)
+                or not when
+                or not all(other in resource.field_names and other != name and isinstance(value, str) for other, value in when.items())
+            ):
+                problems.append(
+                    where.problem(
+                        "schema",
+                        f"{context}: `requiredWhen` must map other fields of this table to a text value each",
+                        (*at, "peacetalks", "requiredWhen"),
+                        column=name,
+                        value=when,
+                    )
+                )
             if "allowFormulaPrefix" in rules and not isinstance(rules["allowFormulaPrefix"], bool):
                 problems.append(
                     where.problem(

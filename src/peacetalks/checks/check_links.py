@@ -1,6 +1,6 @@
 """Rules that join rows: foreign keys (composite and self-references), no
 cycles in self-links, and the row-shape rules a schema declares under its
-`peacetalks` key (`exactlyOne`, `together`)."""
+`peacetalks` key (`exactlyOne`, `together`) and its fields' `requiredWhen`."""
 
 from __future__ import annotations
 
@@ -206,4 +206,16 @@ def check_row_rules(resource: Resource, frame: pd.DataFrame, file: str) -> list[
             empty = [c for c in group if pd.isna(frame.at[line, c])]
             message = f"{', '.join(group)} are set together or left empty together; empty here: {', '.join(empty)}"
             problems.append(Problem.at(file, "together", message, line=int(line), column=", ".join(empty)))
+    for field in resource.fields:
+        rules = field.get("peacetalks")
+        when = rules.get("requiredWhen") if isinstance(rules, dict) else None
+        if not isinstance(when, dict) or not when or not {field["name"], *when} <= set(frame.columns):
+            continue  # a malformed rule is the schema check's to report
+        applies = np.ones(len(frame), dtype=bool)
+        for other, value in when.items():
+            applies &= np.asarray(frame[other].astype("string").eq(str(value)).fillna(False), dtype=bool)
+        condition = " and ".join(f"{other} is {value}" for other, value in when.items())
+        for line in frame.index[applies & np.asarray(frame[field["name"]].isna(), dtype=bool)]:
+            message = f"{field['name']} must be set when {condition}"
+            problems.append(Problem.at(file, "required-when", message, line=int(line), column=field["name"]))
     return problems

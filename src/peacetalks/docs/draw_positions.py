@@ -3,8 +3,8 @@
 Actors on the left, proposals on the right (sub-proposals indented under
 their parent), one arrow per row of `proposal_positions`, coloured by stance;
 dashed when the text is hedged. Each proposal box is coloured by what the
-`statuses` table says of it: green when there is agreement or progress, red
-when it is unresolved or stuck, amber when it is only under way. The layout is
+`statuses` table says of it: green when there is broad agreement or progress, red
+when it is unresolved, shows little flexibility or is difficult, amber when it is only under way. The layout is
 computed, not random: actors are ordered by the mean position of the
 proposals they take a stance on, so arrows cross as little as they can.
 
@@ -33,14 +33,14 @@ STANCE_COLOURS = {  # Okabe-Ito, readable for colour-blind readers
 }
 FALLBACK_COLOURS = ["#8C564B", "#17BECF", "#BCBD22", "#7F7F7F"]
 
-GOOD = {"agreed", "progress", "close"}
-BAD = {"unresolved", "inflexible", "difficult"}
+GOOD = {"broadly_agreed", "progress", "closer", "close"}
+BAD = {"unresolved", "little_flexibility", "difficult"}
 OPEN = {"ongoing", "expected", "drafted", "time_limited"}
 # Together GOOD, BAD and OPEN must cover the `statuses.status` enum: tests/test_draw_positions.py checks it.
 STATES = {  # name: (fill, edge, legend)
-    "good": ("#D9F0D3", "#2E7D32", "agreed, progress or close"),
+    "good": ("#D9F0D3", "#2E7D32", "broad agreement, progress, closer or close"),
     "mixed": ("#FDEBC8", "#B26A00", "progress, but issues remain"),
-    "bad": ("#F9D3CB", "#C62828", "unresolved, stuck or difficult"),
+    "bad": ("#F9D3CB", "#C62828", "unresolved, little flexibility or difficult"),
     "open": ("#DCEAF7", "#1565C0", "under way (drafted, ongoing …)"),
     "none": ("#F2F2F2", "#9E9E9E", "no status stated"),
 }

@@ -205,7 +205,7 @@ def without_echoes(problems: list[Problem]) -> list[Problem]:
     return [
         p
         for p in problems
-        if not (p.rule in {"together", "exactly-one"} and (p.file, p.line) in unreadable)
+        if not (p.rule in {"together", "exactly-one", "required-when"} and (p.file, p.line) in unreadable)
         and not (p.rule != "csv-syntax" and (p.file, p.line) in misread)
     ]
 
