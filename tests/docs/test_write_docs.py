@@ -79,7 +79,8 @@ def test_docs_regenerates_everything_and_then_has_nothing_to_do(tmp_path):
     runner = CliRunner()
     first = runner.invoke(main, ["docs", str(root)])
     assert first.exit_code == 0, first.output
-    assert "updated: docs/data-dictionary.md, docs/er-diagram.md, docs/judgement-calls.md, README.md, docs/positions.png, docs/positions.svg" in first.output
+    written = "docs/data-dictionary.md, docs/er-diagram.md, docs/judgement-calls.md, README.md, docs/positions.png, docs/positions.svg"
+    assert f"updated: {written}" in first.output
     readme = (root / "README.md").read_text(encoding="utf-8")
     assert readme.startswith("# Title\n\n" + README_START) and readme.endswith(README_END + "\n\nMore.\n")
     assert "\n- every table with links → `sources` (`source_id`)\n" in readme and "\nold\n" not in readme

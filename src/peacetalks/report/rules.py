@@ -77,6 +77,7 @@ _RULES = (
     _rule("foreign-key", "across tables", "standard", VALUES, "a foreign key points at no row of the table it references"),
     _rule("cycle", "across tables", "house", VALUES, "rows that point at each other in a loop through a self-referencing key"),
     _rule("exactly-one", "row", "house", VALUES, "not exactly one of the fields the schema's `exactlyOne` names is filled"),
+    _rule("required-when", "row", "house", VALUES, "a field the schema's `requiredWhen` makes required, given another field's value, is empty"),
     _rule("together", "row", "house", VALUES, "some, but not all, of the fields the schema's `together` names are filled"),
     _rule("iso-code", "cell", "house", VALUES, "a value is not a code of the code list its field names (ISO 3166-1 and others, by pycountry)"),
     _rule("quote-verbatim", "across tables", "house", VALUES, "a quote is not found word for word in the source text it names"),
