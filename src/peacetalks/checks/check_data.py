@@ -39,10 +39,20 @@ def renamed_hint(name: str, expected: list[str], header: list[str]) -> str | Non
 
 
 def check_header(table: RawTable, resource: Resource) -> tuple[pd.DataFrame, list[Problem]]:
-    """Compare the header row with the schema; return the frame with the schema's columns only."""
+    """Compare the header row with the schema, as its `fieldsMatch` says (Table Schema v2; "exact"
+    by default); return the frame with the schema's columns only. A schema inferred from the
+    header has nothing to compare."""
+    if getattr(resource, "inferred", False):
+        present = list(dict.fromkeys(name for name in resource.field_names if name in table.header))
+        return table.frame.loc[:, ~table.frame.columns.duplicated()][present], []
+    match = resource.schema.get("fieldsMatch", "exact")
+    extra_allowed = match in ("subset", "partial")
+    missing_allowed = match in ("superset", "partial")
     problems: list[Problem] = []
     expected = resource.field_names
     seen: set[str] = set()
+    if match == "partial" and not set(expected) & set(table.header):
+        extra_allowed = missing_allowed = False  # partial: at least one field must be there
     for position, name in enumerate(table.header, start=1):
         if name in seen:
             problems.append(
@@ -56,7 +66,7 @@ def check_header(table: RawTable, resource: Resource) -> tuple[pd.DataFrame, lis
                     table.file, "header", "the header has spaces around the name", line=table.header_line, column=name.strip(), value=name
                 )
             )
-        elif name not in expected:
+        elif name not in expected and not extra_allowed:
             problems.append(
                 Problem.at(
                     table.file,
@@ -69,7 +79,7 @@ def check_header(table: RawTable, resource: Resource) -> tuple[pd.DataFrame, lis
             )
         seen.add(name)
     for name in expected:
-        if name not in seen:
+        if name not in seen and not missing_allowed:
             problems.append(
                 Problem.at(
                     table.file,
@@ -79,7 +89,7 @@ def check_header(table: RawTable, resource: Resource) -> tuple[pd.DataFrame, lis
                     column=name,
                 )
             )
-    if not problems and list(table.header) != expected:
+    if not problems and match == "exact" and list(table.header) != expected:
         # Same names, other order: our checks go by name, but Data Package readers (frictionless
         # among them) match fields by position, and would read every value into the wrong field.
         first = next(i for i, (got, want) in enumerate(zip(table.header, expected, strict=True)) if got != want)

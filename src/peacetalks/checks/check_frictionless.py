@@ -65,14 +65,29 @@ def frictionless_descriptor(package: Package) -> dict:
     so that frictionless reads exactly the files our own checks read; without patterns
     (`without_patterns`)."""
     descriptor = copy.deepcopy(package.descriptor)
+    for key in NOT_STANDARD_PACKAGE_KEYS:
+        descriptor.pop(key, None)
     safe = {r.name: r for r in package.resources}
     resources = []
     for item in descriptor.get("resources", []):
         if isinstance(item, dict) and isinstance(item.get("name"), str) and item["name"] in safe:
+            for key in NOT_STANDARD_RESOURCE_KEYS:
+                item.pop(key, None)
             item["schema"] = without_patterns(copy.deepcopy(safe[item["name"]].schema))
+            for field in item["schema"].get("fields", []) if isinstance(item["schema"].get("fields"), list) else []:
+                for key in NOT_STANDARD_FIELD_KEYS:
+                    if isinstance(field, dict):
+                        field.pop(key, None)
             resources.append(item)
     descriptor["resources"] = resources
     return descriptor
+
+
+# Properties the standard does not define, which frictionless reads (v4's `layout`) or refuses
+# (`missingValues` on a package, `required` on a field): left out of what it is given.
+NOT_STANDARD_RESOURCE_KEYS = ("layout",)
+NOT_STANDARD_PACKAGE_KEYS = ("missingValues",)
+NOT_STANDARD_FIELD_KEYS = ("required",)
 
 
 def without_patterns(schema: dict) -> dict:

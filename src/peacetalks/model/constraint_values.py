@@ -38,14 +38,32 @@ def read_as_type(field: dict, value):
     return value
 
 
+def categories_as_enum(field: dict) -> dict:
+    """A v2 field's `categories` (values, or objects with a `value`) as its allowed values: a cell
+    MUST match one of them. An `enum` the field gives itself stands."""
+    categories = field.get("categories")
+    constraints = field.get("constraints") if isinstance(field.get("constraints"), dict) else {}
+    if not isinstance(categories, list) or not categories or "enum" in constraints:
+        return field
+    values = [c.get("value") if isinstance(c, dict) else c for c in categories]
+    return {**field, "constraints": {**constraints, "enum": values}}
+
+
 def with_typed_constraints(schema: dict) -> dict:
-    """The schema, with text `enum` values and bounds of typed fields read as their type. The same
-    object when nothing changes, so a schema already in typed form costs no copy."""
+    """The schema, with v2 `categories` as allowed values and text `enum` values and bounds of typed
+    fields read as their type. The same object when nothing changes, so a schema already in typed
+    form costs no copy."""
     fields = schema.get("fields") if isinstance(schema, dict) else None
     if not isinstance(fields, list):
         return schema
     changed = None
-    for number, field in enumerate(fields):
+    for number, original in enumerate(fields):
+        field = categories_as_enum(original) if isinstance(original, dict) else original
+        if field is not original:
+            if changed is None:
+                changed = copy.copy(schema)
+                changed["fields"] = list(fields)
+            changed["fields"][number] = field
         constraints = field.get("constraints") if isinstance(field, dict) else None
         if not isinstance(constraints, dict) or field.get("type") not in ("integer", "year", "number", "boolean"):
             continue

@@ -396,7 +396,8 @@ def read_resource_descriptor(package: Package, item: dict, number: int, name: st
         line = lines.line((*at, "path")) if file == DESCRIPTOR else None
         return [Problem.at(file, "not-checked", f"resource {name!r} is not checked: {why}", line=line)]
 
-    data_path = item.get("path")
+    # Data Package v2: a resource's `url` (v0) MUST be read as its `path`.
+    data_path = item.get("path") if "path" in item else item.get("url")
     inline = item.get("data")
     if data_path is None and inline is not None:
         parts: list = []

@@ -144,3 +144,9 @@ def fails(name: str) -> bool:
     """Whether a rule fails a package (a note does not); a name missing from the registry fails it."""
     entry = RULES.get(FRICTIONLESS if name.startswith(FRICTIONLESS) else name)
     return entry is None or entry.fails
+
+
+def rule_kind(name: str) -> str | None:
+    """The kind of a reported rule (`HEADER`, `VALUES`...), None for a name the registry lacks."""
+    entry = RULES.get(FRICTIONLESS if name.startswith(FRICTIONLESS) else name)
+    return entry.kind if entry is not None else None

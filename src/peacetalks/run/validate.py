@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from peacetalks.model.read_package import Package, read_package
 from peacetalks.report.problems import Problem, unique_sorted
-from peacetalks.report.rules import declared_profile, fails, in_profile, tagged
+from peacetalks.report.rules import HEADER, declared_profile, fails, in_profile, rule_kind, tagged
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -133,6 +133,7 @@ def run_checks(package: Package, problems: list[Problem], frictionless: str) -> 
                 # so that it can be stopped (its time limit, Ctrl-C) wherever it is.
                 data_pass = start_data_pass(package)
             findings, covered = second_opinion(package, problems, files, full, data_pass)
+            findings = [p for p in findings if not (p.file in inferred_files(package) and rule_kind(p.rule) == HEADER)]
             findings = in_reader_words(findings, usable)
         if read is None:
             # The pass did not read them after all, or (a table with an array's items' pattern, which
@@ -151,6 +152,12 @@ def run_checks(package: Package, problems: list[Problem], frictionless: str) -> 
 # Frictionless's words for a broken schema: after a schema problem of our own, which names the
 # file and line, they only repeat it without a place.
 SCHEMA_ECHOES = {"frictionless:schema-error", "frictionless:field-error"}
+
+
+def inferred_files(package: Package) -> set[str]:
+    """The tables read with a schema inferred from their header, which frictionless reads with its
+    own: its word on their header (a repeated or empty label, which the standard allows) is not the standard's."""
+    return {r.path for r in package.resources if getattr(r, "inferred", False)}
 
 
 def descriptor_opinion(package: Package, files, problems: list[Problem]) -> list[Problem]:
