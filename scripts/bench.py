@@ -44,6 +44,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
+from peacetalks.checks.check_sources import marked_field
+from peacetalks.model.field import Field
 from peacetalks.model.read_package import Package, Resource, read_package
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -66,10 +68,6 @@ def read_real(root: Path, resource: Resource) -> dict[str, list[str]]:
     return {name: table.column(name).to_pylist() for name in table.column_names}
 
 
-def marked(resource: Resource, key: str) -> dict | None:
-    return next((f for f in resource.fields if isinstance(f.get("peacetalks"), dict) and key in f["peacetalks"]), None)
-
-
 def required_when(resource: Resource) -> list[tuple[dict, dict]]:
     """Each field with a `requiredWhen` rule, with its condition (other field -> value)."""
     found = []
@@ -83,6 +81,8 @@ def required_when(resource: Resource) -> list[tuple[dict, dict]]:
 
 def constraints(field_: dict) -> dict:
     return field_.get("constraints") or {}
+def view(resource: Resource, column: str) -> Field:
+    return resource.field_view(column) or Field({"name": column}, tuple(resource.primary_key))
 
 
 def quote_pool(text: str, rng: np.random.Generator, size: int = 400) -> list[str]:
@@ -168,7 +168,7 @@ class Generator:
             real = reals[resource.name]
             real_rows = len(next(iter(real.values()), []))
             n = max(RESERVED + 4, round(rows * real_rows / largest))
-            if marked(resource, "sourceText"):
+            if marked_field(resource, "source_text"):
                 n = SOURCE_ROWS
             plan = Plan(resource, n, real)
             if len(resource.primary_key) == 1:
@@ -182,7 +182,7 @@ class Generator:
     # --- values
 
     def key_pool(self, resource: Resource, column: str, real: dict[str, list[str]]) -> pa.Array:
-        pattern = constraints(resource.field(column) or {}).get("pattern")
+        pattern = view(resource, column).constraints.get("pattern")
         pool = [v for v in real[column] if v] or [column]
         for value in pool:
             if pattern and not re.fullmatch(pattern, f"{value}_12"):
@@ -193,10 +193,10 @@ class Generator:
         """Real source texts by the synthetic source id that copies them."""
         texts: dict[str, str] = {}
         for resource in self.package.resources:
-            path_field = marked(resource, "sourceText")
+            path_field = marked_field(resource, "source_text")
             if path_field is None:
                 continue
-            originals = [(self.package.root / p).read_text(encoding="utf-8") for p in reals[resource.name][path_field["name"]] if p]
+            originals = [(self.package.root / p).read_text(encoding="utf-8") for p in reals[resource.name][path_field.name] if p]
             plan = self.plans[resource.name]
             for row in range(plan.rows):
                 texts[plan.key(row)] = originals[row % len(originals)]
@@ -205,8 +205,7 @@ class Generator:
         return texts
 
     def rate(self, plan: Plan, column: str) -> float:
-        field_ = plan.resource.field(column) or {}
-        if constraints(field_).get("required") or column in plan.resource.primary_key:
+        if view(plan.resource, column).required:
             return 1.0
         values = plan.real.get(column) or []
         return sum(1 for v in values if v) / len(values) if values else 0.0
@@ -234,23 +233,22 @@ class Generator:
     def sample(self, pool: list[str], size: int) -> pa.Array:
         return pa.array(pool).take(pa.array(self.rng.integers(0, len(pool), size)))
 
-    def column(self, plan: Plan, field_: dict, index: np.ndarray) -> pa.Array:
-        name, kind, size = field_["name"], field_.get("type", "string"), len(index)
+    def column(self, plan: Plan, field_: Field, index: np.ndarray) -> pa.Array:
+        name, kind, size = field_.name, field_.type, len(index)
         resource = plan.resource
-        rules = field_.get("peacetalks") if isinstance(field_.get("peacetalks"), dict) else {}
-        allowed = constraints(field_).get("enum")
+        allowed = field_.enum
         real = [v for v in plan.real.get(name, []) if v and "\n" not in v]
         if resource.primary_key == [name]:
             return plan.keys(index)
         if len(resource.primary_key) > 1 and name in resource.primary_key:
             return self.composite_part(plan, name, index)
-        if "sourceText" in rules:
+        if field_.source_text:
             folder = str(Path(real[0]).parent) if real else "data/sources"
             return pa.array([f"{folder}/{plan.key(i)}.txt" for i in index])
-        if "sha256Of" in rules:
+        if field_.sha256_of is not None:
             key = [plan.key(i) for i in index]
             return pa.array([hashlib.sha256(self.texts[k].encode("utf-8")).hexdigest() for k in key])
-        if "quoteOf" in rules:
+        if field_.quote_of is not None:
             values = self.quotes.take(pa.array(self.rng.integers(0, len(self.quotes), size)))
         elif (fk := self.foreign(plan, name)) is not None:
             values = self.fk_values(plan, fk, index)
@@ -278,7 +276,7 @@ class Generator:
 
     def domain(self, plan: Plan, column: str):
         fk = self.foreign(plan, column)
-        allowed = constraints(plan.resource.field(column) or {}).get("enum")
+        allowed = view(plan.resource, column).enum
         if fk is not None:
             target = self.plans[fk["resource"]]
 
@@ -327,18 +325,17 @@ class Generator:
         fk = self.foreign(plan, name)
         if fk is not None and fk["resource"] != plan.resource.name:
             return self.fk_values(plan, fk, index)
-        allowed = constraints(plan.resource.field(name)).get("enum")
+        allowed = view(plan.resource, name).enum
         if isinstance(allowed, list):
             return self.sample([str(v) for v in allowed], len(index))
         real = [v for v in plan.real.get(name, []) if v and "\n" not in v]
         return self.sample(real or ["1"], len(index))
 
     def valid_value(self, plan: Plan, name: str, row: int) -> str:
-        field_ = plan.resource.field(name)
         fk = self.foreign(plan, name)
         if fk is not None:
             return self.plans[fk["resource"]].key(0)
-        allowed = constraints(field_).get("enum")
+        allowed = view(plan.resource, name).enum
         if isinstance(allowed, list):
             return str(allowed[0])
         real = [v for v in plan.real.get(name, []) if v]
@@ -367,7 +364,7 @@ class Generator:
             linked = {fk["fields"][0] for fk in fks}
             groups = [c for g in (resource.rules.get("exactlyOne") or []) + (resource.rules.get("together") or []) for c in g]
             special = linked | set(key) | set(groups)
-            if "duplicate-key" not in used and len(key) == 1 and not marked(resource, "sourceText"):
+            if "duplicate-key" not in used and len(key) == 1 and not marked_field(resource, "source_text"):
                 first, second = sorted((row_of(plan), row_of(plan)))
                 plan.set(second, key[0], plan.key(first))
                 add("duplicate-key", "primary-key", plan, second, key[0])
@@ -387,10 +384,10 @@ class Generator:
                     plan.set(first, column, plan.key(second))
                     plan.set(second, column, plan.key(first))
                     add("cycle", "cycle", plan, first, column)
-            for field_ in resource.fields:
-                name, kind = field_["name"], field_.get("type", "string")
-                rules = field_.get("peacetalks") if isinstance(field_.get("peacetalks"), dict) else {}
-                limits = constraints(field_)
+            for field_ in resource.field_views:
+                name, kind = field_.name, field_.type
+                rules = field_.rules
+                limits = field_.constraints
                 if name in key or name in linked:
                     continue
                 if "bad-enum" not in used and isinstance(limits.get("enum"), list) and kind == "string" and name not in groups:
@@ -412,20 +409,20 @@ class Generator:
                     row = row_of(plan)
                     plan.set(row, name, bad)
                     add("pattern", "pattern", plan, row, name)
-                if "required" not in used and limits.get("required") and not rules and name not in special:
+                if "required" not in used and field_.required and not rules and name not in special:
                     row = row_of(plan)
                     plan.set(row, name, None)
                     add("required", "required", plan, row, name)
-                if "quote-verbatim" not in used and "quoteOf" in rules:
+                if "quote-verbatim" not in used and field_.quote_of is not None:
                     row = row_of(plan)
                     plan.set(row, name, "__spaced_quote__")
                     add("quote-verbatim", "quote-verbatim", plan, row, name)
-                if "iso-code" not in used and rules.get("codelist") == "iso-3166-1-alpha-3":
+                if "iso-code" not in used and field_.codelist == "iso-3166-1-alpha-3":
                     row = row_of(plan)
                     pattern = limits.get("pattern") or ".*"
                     plan.set(row, name, next(v for v in ("ZZZ", "XYZ", "QQQ") if re.fullmatch(pattern, v)))
                     add("iso-code", "iso-code", plan, row, name)
-                if "source-hash" not in used and "sha256Of" in rules:
+                if "source-hash" not in used and field_.sha256_of is not None:
                     row = plan.rows - 1
                     plan.set(row, name, hashlib.sha256(b"not the text").hexdigest())
                     add("source-hash", "source-hash", plan, row, name)
@@ -469,7 +466,7 @@ class Generator:
         descriptor = copy.deepcopy(self.package.descriptor)
         for plan in self.plans.values():
             self.write_table(out, plan)
-            if marked(plan.resource, "sourceText"):
+            if marked_field(plan.resource, "source_text"):
                 for row in range(plan.rows):
                     path = out / self.source_path(plan, row)
                     path.parent.mkdir(parents=True, exist_ok=True)
@@ -481,7 +478,7 @@ class Generator:
                 digest, size = file_digest(path)
                 item["hash"] = f"sha256:{digest}"
                 item["bytes"] = size
-                if hash_defect is None and not marked(self.plans[item["name"]].resource, "sourceText"):
+                if hash_defect is None and not marked_field(self.plans[item["name"]].resource, "source_text"):
                     item["hash"] = "sha256:" + hashlib.sha256(b"another file").hexdigest()
                     hash_defect = Defect("resource-hash", "hash", item["path"], None)
         if hash_defect is not None:
@@ -491,7 +488,7 @@ class Generator:
         return sum(p.rows for p in self.plans.values())
 
     def source_path(self, plan: Plan, row: int) -> str:
-        path_field = marked(plan.resource, "sourceText")
+        path_field = marked_field(plan.resource, "source_text")
         return self.column(plan, path_field, np.array([row]))[0].as_py()
 
     def write_table(self, out: Path, plan: Plan) -> None:
@@ -500,7 +497,7 @@ class Generator:
         with pacsv.CSVWriter(out / plan.resource.path, schema, write_options=pacsv.WriteOptions(quoting_style="needed")) as writer:
             for start in range(0, plan.rows, CHUNK):
                 index = np.arange(start, min(plan.rows, start + CHUNK), dtype=np.int64)
-                columns = {f["name"]: self.column(plan, f, index) for f in plan.resource.fields}
+                columns = {f.name: self.column(plan, f, index) for f in plan.resource.field_views}
                 self.row_rules(plan, columns, index)
                 self.apply_overrides(plan, columns, index)
                 writer.write_table(pa.table([columns[n] for n in names], schema=schema))

@@ -28,7 +28,6 @@ from peacetalks.report.problems import Problem
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 # Excel and LibreOffice cut a cell at 32,767 characters; a longer one cannot round-trip.
 MAX_CELL_CHARS = 32_767
-TEXT_TYPES = {"string", None}
 
 
 def id_fields(resource: Resource) -> set[str]:
@@ -36,16 +35,10 @@ def id_fields(resource: Resource) -> set[str]:
     names = set(resource.primary_key)
     for fk in resource.foreign_keys:
         names.update(fk["fields"])
-    for field in resource.fields:
-        constraints = field.get("constraints")
-        if isinstance(constraints, dict) and "pattern" in constraints:
-            names.add(field["name"])
+    for field in resource.field_views:
+        if "pattern" in field.constraints:
+            names.add(field.name)
     return names
-
-
-def allows_formula_prefix(field: dict) -> bool:
-    rules = field.get("peacetalks")
-    return isinstance(rules, dict) and rules.get("allowFormulaPrefix") is True
 
 
 def text_codes(table: RawTable, column: str) -> tuple[pd.Series, object, pd.Series]:
@@ -87,10 +80,10 @@ def check_cells(table: RawTable, resource: Resource, table_problems: list[Proble
                     hint=f"spreadsheets cut cells at {MAX_CELL_CHARS:,} characters; shorten it or move long text into data/sources/",
                 )
             )
-        field = resource.field(column)
+        field = resource.field_view(column)
         if field is None:
             continue
-        if field.get("type") in TEXT_TYPES and not allows_formula_prefix(field):
+        if field.type == "string" and not field.allow_formula_prefix:
             for line, value in rows_where(cells, codes, values.str.startswith(FORMULA_PREFIXES)).items():
                 shown = {"\t": "a tab", "\r": "a carriage return"}.get(value[0], value[0])
                 problems.append(
@@ -106,8 +99,7 @@ def check_cells(table: RawTable, resource: Resource, table_problems: list[Proble
                     )
                 )
         if column in ids:
-            constraints = field.get("constraints") if isinstance(field.get("constraints"), dict) else {}
-            pattern = constraints.get("pattern")
+            pattern = field.constraints.get("pattern")
             spaced = rows_where(cells, codes, (values != values.str.strip()) & (values != ""))
             for line, value in spaced.items():
                 where = " and ".join(
@@ -128,7 +120,7 @@ def check_cells(table: RawTable, resource: Resource, table_problems: list[Proble
             # without them a missing value (" NA") is no value to match.
             stripped = [value.strip() for value in spaced]
             fine = match_whole(pattern, stripped, column) if isinstance(pattern, str) and stripped else [True] * len(stripped)
-            missing = missing_values(resource.schema, field)
+            missing = missing_values(resource.schema, field.descriptor)
             for line, value, good in zip(spaced.index, stripped, fine, strict=True):
                 if good or value in missing:
                     echoes.add((int(line), column))

@@ -10,6 +10,7 @@ import pandera.pandas as pa
 
 from peacetalks.model.build_pandera import build_schema
 from peacetalks.model.convert_types import convert_frame, encode, enum_values, on_rows
+from peacetalks.model.field import Field
 from peacetalks.model.read_package import Resource
 from peacetalks.model.read_patterns import BACKTRACKING_HINT, forget_undecided, undecided
 from peacetalks.read.read_tables import RawTable
@@ -232,7 +233,7 @@ def shared_codes(table: RawTable, resource: Resource, typed: pd.DataFrame, name:
 
     field = resource.field(name)
     missing = missing_values(resource.schema, field)
-    if field is None or field.get("type", "string") != "string" or "" not in missing:
+    if field is None or Field(field).type != "string" or "" not in missing:
         return None
     _, codes, values = text_codes(table, name)
     if codes is None:  # values barely repeat: the typed column itself

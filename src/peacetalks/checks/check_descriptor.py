@@ -14,6 +14,7 @@ from pathlib import Path
 # pandas, through convert_types: imported once frictionless's child has started (`validate.run_checks`),
 # and the tables' checks need it next.
 from peacetalks.model.convert_types import date_shape, kept_as_text, read_schema_value
+from peacetalks.model.field import Field
 from peacetalks.model.read_package import DESCRIPTOR, JsonLines, Package, Resource, as_list
 from peacetalks.model.read_patterns import pattern_problem
 from peacetalks.report.problems import Problem
@@ -244,7 +245,7 @@ def check_field(where: Located, field: dict, resource: Resource, at: tuple) -> l
     problems = unknown_keys(where, field, FIELD_KEYS, context, at)
     if not isinstance(name, str) or not name:
         return [*problems, where.problem("schema", "a field has no `name`", at)]
-    kind = field.get("type", "string")
+    kind = Field(field).type
     if not isinstance(kind, str) or kind not in FIELD_TYPES:
         problems.append(where.problem("schema", f"{context}: unknown type {kind!r}", (*at, "type"), column=name, value=kind))
     problems += unread_options(where, field, kind, context, at, name)

@@ -22,6 +22,7 @@ from peacetalks.checks.check_cells import rows_where, text_codes
 from peacetalks.checks.check_data import PANDERA_RULES, allowed_hint
 from peacetalks.checks.check_frictionless import CONSTRAINT_RULES
 from peacetalks.model.convert_types import kept_as_text, missing_values
+from peacetalks.model.field import Field
 from peacetalks.model.read_package import Resource
 from peacetalks.model.read_patterns import BACKTRACKING_HINT
 from peacetalks.read.read_tables import RawTable
@@ -61,8 +62,8 @@ def reader_descriptor(field: dict, schema: dict) -> dict | None:
     a type kept as text with all its constraints but ours (`any` only with an `enum`: any other
     value is one), and a text field with a `format` with none (the others are our checks'). With
     its missing values, the field's own or the schema's, as frictionless reads them."""
-    kind = field.get("type", "string")
-    constraints = field.get("constraints") if isinstance(field.get("constraints"), dict) else {}
+    view = Field(field)
+    kind, constraints = view.type, view.constraints
     given = {key: field[key] for key in READER_KEYS if key in field}
     given["missingValues"] = missing_values(schema, field)
     if item_pattern(field) is not None:  # matched by our checks (`items_off_pattern`)
@@ -82,7 +83,7 @@ def item_pattern(field: dict) -> str | None:
     is matched here instead, as the pattern check matches a column (`items_off_pattern`): on RE2, or
     in a process of its own with a time limit."""
     item = field.get("arrayItem")
-    if field.get("type") != "array" or not isinstance(item, dict) or item.get("type") != "string":
+    if Field(field).type != "array" or not isinstance(item, dict) or item.get("type") != "string":
         return None
     constraints = item.get("constraints")
     pattern = constraints.get("pattern") if isinstance(constraints, dict) else None
@@ -191,8 +192,7 @@ class Stopped:
 
 
 def note_problem(file: str, schema_file: str, descriptor: dict, note: str, detail: str | Stopped, line: int, value: str) -> Problem:
-    kind = descriptor.get("type", "string")
-    form = descriptor.get("format", "default")
+    kind, form = Field(descriptor).type, Field(descriptor).format
     column = descriptor["name"]
     if note == "compare":
         return Problem.at(file, "range", detail, line=line, column=column, value=value)

@@ -8,14 +8,17 @@ import hashlib
 
 import pandas as pd
 
+from peacetalks.model.field import Field
 from peacetalks.model.read_package import Package, inside
 from peacetalks.report.problems import Problem
 
 Frames = dict[str, pd.DataFrame]
 
 
-def marked_field(resource, key: str) -> dict | None:
-    return next((f for f in resource.fields if isinstance(f.get("peacetalks"), dict) and key in f["peacetalks"]), None)
+def marked_field(resource, rule: str) -> Field | None:
+    """The table's first field that a `peacetalks` rule marks: `rule` names the `Field` property
+    ("source_text", "sha256_of", "quote_of")."""
+    return next((f for f in resource.field_views if getattr(f, rule)), None)
 
 
 def read_source_texts(package: Package, frames: Frames, files: dict[str, str]) -> tuple[dict[str, dict[str, str]], list[Problem]]:
@@ -23,22 +26,22 @@ def read_source_texts(package: Package, frames: Frames, files: dict[str, str]) -
     texts: dict[str, dict[str, str]] = {}
     problems: list[Problem] = []
     for resource in package.resources:
-        path_field = marked_field(resource, "sourceText")
+        path_field = marked_field(resource, "source_text")
         frame = frames.get(resource.name)
-        if path_field is None or frame is None or path_field["name"] not in frame.columns or not resource.primary_key:
+        if path_field is None or frame is None or path_field.name not in frame.columns or not resource.primary_key:
             continue
         key = resource.primary_key[0]
-        hash_field = marked_field(resource, "sha256Of")
+        hash_field = marked_field(resource, "sha256_of")
         texts[resource.name] = {}
         for line, row in frame.iterrows():
-            relative = row[path_field["name"]]
+            relative = row[path_field.name]
             if pd.isna(relative) or pd.isna(row.get(key)):
                 continue
             target = inside(package.root, relative)
             if target is None:
                 message = "the path must stay inside the package folder"
                 problems.append(
-                    Problem.at(files[resource.name], "unsafe-path", message, line=int(line), column=path_field["name"], value=relative)
+                    Problem.at(files[resource.name], "unsafe-path", message, line=int(line), column=path_field.name, value=relative)
                 )
                 continue
             try:
@@ -46,20 +49,20 @@ def read_source_texts(package: Package, frames: Frames, files: dict[str, str]) -
             except OSError:
                 message = "the source text file does not exist"
                 problems.append(
-                    Problem.at(files[resource.name], "file-missing", message, line=int(line), column=path_field["name"], value=relative)
+                    Problem.at(files[resource.name], "file-missing", message, line=int(line), column=path_field.name, value=relative)
                 )
                 continue
-            if hash_field is not None and hash_field["name"] in frame.columns and not pd.isna(row[hash_field["name"]]):
+            if hash_field is not None and hash_field.name in frame.columns and not pd.isna(row[hash_field.name]):
                 actual = hashlib.sha256(raw).hexdigest()
-                if actual != row[hash_field["name"]]:
+                if actual != row[hash_field.name]:
                     problems.append(
                         Problem.at(
                             files[resource.name],
                             "source-hash",
                             f"the SHA-256 of {relative} is {actual}: the text was changed or damaged",
                             line=int(line),
-                            column=hash_field["name"],
-                            value=row[hash_field["name"]],
+                            column=hash_field.name,
+                            value=row[hash_field.name],
                             hint="restore the original text; if the change is intended, run `peacetalks hash`",
                         )
                     )
@@ -97,11 +100,11 @@ def describe_difference(quote: str, passage: str) -> str:
 def check_quotes(package: Package, frames: Frames, files: dict[str, str], texts: dict[str, dict[str, str]]) -> list[Problem]:
     problems: list[Problem] = []
     for resource in package.resources:
-        quote_field = marked_field(resource, "quoteOf")
+        quote_field = marked_field(resource, "quote_of")
         frame = frames.get(resource.name)
         if quote_field is None or frame is None:
             continue
-        quote_column, source_column = quote_field["name"], quote_field["peacetalks"]["quoteOf"]
+        quote_column, source_column = quote_field.name, quote_field.quote_of
         if quote_column not in frame.columns or source_column not in frame.columns:
             continue
         target = next((fk["resource"] for fk in resource.foreign_keys if fk["fields"] == [source_column]), None)
@@ -139,13 +142,12 @@ def check_codes(package: Package, frames: Frames, files: dict[str, str]) -> list
         frame = frames.get(resource.name)
         if frame is None:
             continue
-        for field in resource.fields:
-            codelist = (field.get("peacetalks") or {}).get("codelist") if isinstance(field.get("peacetalks"), dict) else None
-            if codelist != "iso-3166-1-alpha-3" or field["name"] not in frame.columns:
+        for field in resource.field_views:
+            if field.codelist != "iso-3166-1-alpha-3" or field.name not in frame.columns:
                 continue
             import pycountry
 
-            values = frame[field["name"]].dropna()
+            values = frame[field.name].dropna()
             # pycountry matches case-insensitively; a code list is exact. (`isin` runs in pyarrow;
             # a dict lookup per row held the GIL about 0.25 s at 1M rows.)
             official = sorted(country.alpha_3 for country in pycountry.countries)
@@ -153,6 +155,6 @@ def check_codes(package: Package, frames: Frames, files: dict[str, str]) -> list
                 hint = "e.g. UKR, USA, GBR; see https://www.iso.org/obp/ui/#search"
                 message = "not an ISO 3166-1 alpha-3 country code"
                 problems.append(
-                    Problem.at(files[resource.name], "iso-code", message, line=int(line), column=field["name"], value=code, hint=hint)
+                    Problem.at(files[resource.name], "iso-code", message, line=int(line), column=field.name, value=code, hint=hint)
                 )
     return problems

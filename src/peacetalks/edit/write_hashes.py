@@ -45,8 +45,8 @@ def update_source_hashes(package: Package) -> list[str]:
     """Rewrite the sha256 column of tables that hold source texts; returns the files changed."""
     changed = []
     for resource in package.resources:
-        path_field = next((f["name"] for f in resource.fields if (f.get("peacetalks") or {}).get("sourceText")), None)
-        hash_field = next((f["name"] for f in resource.fields if "sha256Of" in (f.get("peacetalks") or {})), None)
+        path_field = next((f.name for f in resource.field_views if f.source_text), None)
+        hash_field = next((f.name for f in resource.field_views if f.sha256_of), None)
         if not path_field or not hash_field:
             continue
         csv_path = package.root / resource.path

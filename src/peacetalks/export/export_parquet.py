@@ -24,22 +24,13 @@ from peacetalks.export.prepare_export import (
     write_atomically,
 )
 from peacetalks.model.read_package import Resource
-
-ARROW_TYPES = {
-    "string": pa.string(),
-    "integer": pa.int64(),
-    "number": pa.float64(),
-    "boolean": pa.bool_(),
-    "date": pa.date32(),
-    "datetime": pa.timestamp("us", tz="UTC"),
-    "year": pa.int64(),
-}
+from peacetalks.model.types import table_type
 
 
 def arrow_field(field: dict, resource: Resource) -> pa.Field:
     kind = field_type(field)
     allowed = allowed_values(field)
-    arrow_type = pa.dictionary(pa.int32(), pa.string()) if allowed and kind == "string" else ARROW_TYPES.get(kind, pa.string())
+    arrow_type = pa.dictionary(pa.int32(), pa.string()) if allowed and kind == "string" else table_type(kind).arrow_type()
     metadata = {"description": description(field), "type": kind}
     if allowed:
         metadata["enum"] = json.dumps(allowed, ensure_ascii=False)

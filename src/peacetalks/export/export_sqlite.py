@@ -28,16 +28,7 @@ from peacetalks.export.prepare_export import (
 )
 from peacetalks.model.convert_types import read_schema_value
 from peacetalks.model.read_package import Resource
-
-SQL_TYPES = {
-    "string": "TEXT",
-    "integer": "INTEGER",
-    "number": "REAL",
-    "boolean": "INTEGER",
-    "date": "TEXT",
-    "datetime": "TEXT",
-    "year": "INTEGER",
-}
+from peacetalks.model.types import table_type
 
 META_TABLES = ("_package", "_package_tables", "_package_columns")
 
@@ -61,7 +52,7 @@ def one_line(text: str) -> str:
 def column_sql(field: dict, resource: Resource, fractional: set[str] = frozenset()) -> str:
     kind = field_type(field)
     name = quote_name(field["name"])
-    parts = [name, SQL_TYPES.get(kind, "TEXT")]
+    parts = [name, table_type(kind).sql]
     if is_required(field, resource):
         parts.append("NOT NULL")
     allowed = allowed_values(field)
@@ -179,7 +170,7 @@ def write_metadata_tables(connection: sqlite3.Connection, tables: PackageTables)
                     field["name"],
                     position,
                     field_type(field),
-                    SQL_TYPES.get(field_type(field), "TEXT"),
+                    table_type(field_type(field)).sql,
                     int(is_required(field, resource)),
                     " | ".join(str(v) for v in allowed) or None,
                     ", ".join(targets) or None,

@@ -32,6 +32,7 @@ from peacetalks.export.prepare_export import (
     is_required,
     write_atomically,
 )
+from peacetalks.model.types import GENERAL, table_type
 
 FORMULA_STARTS = FORMULA_PREFIXES  # the cells the validator flags are the ones neutralised here
 MAX_WIDTH = 60
@@ -54,8 +55,9 @@ def sheet_name(name: str, taken: set[str]) -> str:
     return candidate
 
 
-def put(sheet: Worksheet, row: int, column: int, value: object):
-    """Write one cell; text that looks like a formula stays text."""
+def put(sheet: Worksheet, row: int, column: int, value: object, number_format: str = GENERAL):
+    """Write one cell; text that looks like a formula stays text. `number_format`: the column's,
+    from the type table, for a filled cell."""
     cell = sheet.cell(row=row, column=column)
     if isinstance(value, dt.datetime):
         value = value.replace(tzinfo=None)  # Excel has no time zones; the package stores UTC
@@ -64,22 +66,22 @@ def put(sheet: Worksheet, row: int, column: int, value: object):
         cell.data_type = "s"  # never a formula, whatever the text starts with
         if value.startswith(FORMULA_STARTS):
             cell.quotePrefix = True
-    elif isinstance(value, dt.datetime):
-        cell.number_format = "yyyy-mm-dd hh:mm:ss"
-    elif isinstance(value, dt.date):
-        cell.number_format = "yyyy-mm-dd"
+    elif value is not None and number_format != GENERAL:
+        cell.number_format = number_format
     return cell
 
 
-def write_rows(sheet: Worksheet, header: list[str], rows, *, wrap_from: int | None = None) -> None:
-    """A header row (bold, frozen, filtered) and the rows below it; widths fit the text."""
+def write_rows(sheet: Worksheet, header: list[str], rows, *, wrap_from: int | None = None, kinds: list[str] | None = None) -> None:
+    """A header row (bold, frozen, filtered) and the rows below it; widths fit the text. `kinds`:
+    each column's Table Schema type, which gives its number format."""
     widths = [len(h) for h in header]
+    formats = [table_type(kind).number_format for kind in kinds] if kinds is not None else [GENERAL] * len(header)
     for column, name in enumerate(header, start=1):
         put(sheet, 1, column, name).font = BOLD
     count = 0
     for count, row in enumerate(rows, start=1):
         for column, value in enumerate(row, start=1):
-            cell = put(sheet, count + 1, column, value)
+            cell = put(sheet, count + 1, column, value, formats[column - 1])
             if wrap_from is not None and column >= wrap_from:
                 cell.alignment = WRAP
             if value is not None:
@@ -167,8 +169,8 @@ def build_workbook(tables: PackageTables) -> Workbook:
     dictionary.column_dimensions["H"].width = MAX_WIDTH
     for resource in tables.resources:
         sheet = workbook.create_sheet(names[resource.name])
-        header = [f["name"] for f in resource.fields if f["name"] in tables.frames[resource.name].columns]
-        write_rows(sheet, header, tables.rows(resource))
+        fields = [f for f in resource.fields if f["name"] in tables.frames[resource.name].columns]
+        write_rows(sheet, [f["name"] for f in fields], tables.rows(resource), kinds=[field_type(f) for f in fields])
     return workbook
 
 

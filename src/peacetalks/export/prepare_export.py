@@ -18,7 +18,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from peacetalks.model.convert_types import enum_values, read_schema_value
+from peacetalks.model.convert_types import read_schema_value
+from peacetalks.model.field import Field
 from peacetalks.model.read_package import Package, Resource, read_package
 from peacetalks.read.load_tables import PackageError, default_path, load
 
@@ -84,18 +85,16 @@ def read_for_export(path: str | Path | None = None) -> PackageTables:
 
 
 def field_type(field: dict) -> str:
-    kind = field.get("type", "string")
+    kind = Field(field).type
     return kind if isinstance(kind, str) else "string"
 
 
 def is_required(field: dict, resource: Resource) -> bool:
-    constraints = field.get("constraints")
-    required = isinstance(constraints, dict) and constraints.get("required") is True
-    return required or field["name"] in resource.primary_key
+    return Field(field, tuple(resource.primary_key)).required
 
 
 def allowed_values(field: dict) -> list:
-    return list(enum_values(field) or [])
+    return list(Field(field).enum or [])
 
 
 def datetime_text(value: dt.datetime, fraction: bool) -> str:

@@ -12,7 +12,8 @@ import functools
 
 import pandera.pandas as pa
 
-from peacetalks.model.convert_types import PANDAS_DTYPES, kept_as_text, read_schema_value
+from peacetalks.model.convert_types import kept_as_text, read_schema_value
+from peacetalks.model.field import Field
 from peacetalks.model.read_patterns import matches
 
 RANGE_CHECKS = {"minimum": pa.Check.ge, "maximum": pa.Check.le, "exclusiveMinimum": pa.Check.gt, "exclusiveMaximum": pa.Check.lt}
@@ -23,7 +24,8 @@ def field_checks(field: dict) -> list[pa.Check]:
     No checks for a type this validator keeps as text (time, yearmonth, array, ...): a check on the text
     would judge its values wrongly ("9:00:00" after "10:00:00", the characters of "[1, 2]" as its
     length), so they are left to frictionless's reader (`check_frictionless_cells`)."""
-    if not isinstance(field.get("type", "string"), str) or kept_as_text(field.get("type", "string")):
+    kind = Field(field).type
+    if not isinstance(kind, str) or kept_as_text(kind):
         return []
     constraints = field.get("constraints") or {}
     checks: list[pa.Check] = []
@@ -54,13 +56,12 @@ def build_schema(table_schema: dict, name: str, present: list[str] | None = None
         column = field["name"]
         if present is not None and column not in present:
             continue
-        constraints = field.get("constraints") or {}
-        required = bool(constraints.get("required")) or column in primary_key
+        view = Field(field, tuple(primary_key))
         columns[column] = pa.Column(
-            PANDAS_DTYPES.get(field.get("type", "string"), "string"),
+            view.table_type.pandas,
             checks=field_checks(field),
-            nullable=not required,
-            unique=bool(constraints.get("unique")) and primary_key != [column],
+            nullable=not view.required,
+            unique=view.unique and primary_key != [column],
             report_duplicates="exclude_first",  # the first row holding a value is not a repeat
             required=True,
             name=column,

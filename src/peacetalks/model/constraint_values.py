@@ -12,6 +12,8 @@ from __future__ import annotations
 import copy
 import re
 
+from peacetalks.model.field import Field
+
 INTEGER = re.compile(r"[+-]?[0-9]+")
 NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 TRUE_VALUES = ["true", "True", "TRUE", "1"]
@@ -23,7 +25,7 @@ def read_as_type(field: dict, value):
     """`value` as the field's type when it is text that reads as one; otherwise `value` unchanged."""
     if not isinstance(value, str):
         return value
-    kind = field.get("type")
+    kind = Field(field).type
     text = value.strip()
     if kind in ("integer", "year") and INTEGER.fullmatch(text):
         return int(text)
@@ -65,7 +67,7 @@ def with_typed_constraints(schema: dict) -> dict:
                 changed["fields"] = list(fields)
             changed["fields"][number] = field
         constraints = field.get("constraints") if isinstance(field, dict) else None
-        if not isinstance(constraints, dict) or field.get("type") not in ("integer", "year", "number", "boolean"):
+        if not isinstance(constraints, dict) or Field(field).type not in ("integer", "year", "number", "boolean"):
             continue
         typed = dict(constraints)
         for key in BOUNDS:

@@ -10,21 +10,15 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from peacetalks.model.field import Field
+from peacetalks.model.types import TYPES
 from peacetalks.report.problems import Problem
 
 DEFAULT_TRUE = ["true", "True", "TRUE", "1"]
 DEFAULT_FALSE = ["false", "False", "FALSE", "0"]
 
-# Table Schema type -> pandas dtype of the loaded column.
-PANDAS_DTYPES = {
-    "string": "string",
-    "integer": "Int64",
-    "number": "Float64",
-    "boolean": "boolean",
-    "date": "datetime64[s]",
-    "datetime": "datetime64[us, UTC]",  # microseconds: "10:00:00.5" is not "10:00:00"
-    "year": "Int64",
-}
+# Table Schema type -> pandas dtype of the loaded column, for the types our checks read.
+PANDAS_DTYPES = {name: kind.pandas for name, kind in TYPES.items() if kind.ours}
 
 
 # Table Schema types read from text by `convert_column`; every other type is kept as text.
@@ -40,10 +34,7 @@ def kept_as_text(kind) -> bool:
 
 
 def enum_values(field: dict) -> list | None:
-    constraints = field.get("constraints")
-    if isinstance(constraints, dict) and isinstance(constraints.get("enum"), list):
-        return constraints["enum"]
-    return None
+    return Field(field).enum
 
 
 def encode(values: pd.Series) -> tuple[np.ndarray | None, pd.Series]:
@@ -91,7 +82,7 @@ def missing_values(schema: dict, field: dict | None = None) -> list[str]:
 
 def convert_column(text: pd.Series, field: dict, missing: list[str]) -> tuple[pd.Series, pd.Series]:
     """The typed column, and a boolean mask of cells that were present but unreadable."""
-    kind = field.get("type", "string")
+    kind = Field(field).type
     if kind not in NOT_TEXT:
         return text_column(text, missing), pd.Series(False, index=text.index)
     dtype = PANDAS_DTYPES[kind]
@@ -149,7 +140,7 @@ def declared_format(field: dict) -> str | None:
 
 def date_shape(field: dict) -> str:
     """How a date or datetime field's cells are written: its declared pattern, or ISO 8601."""
-    default = "YYYY-MM-DD" if field.get("type") == "date" else "ISO 8601, such as 2025-01-31T12:00:00Z"
+    default = "YYYY-MM-DD" if Field(field).type == "date" else "ISO 8601, such as 2025-01-31T12:00:00Z"
     return declared_format(field) or default
 
 
@@ -185,7 +176,7 @@ def read_schema_value(value, field: dict):
     an enum value) read as the field's cells are, so that a cell and the value compare as values of
     one type; None when it cannot be read so. Any other field's values are returned as they are
     (numbers are JSON numbers already: `check_descriptor` holds them to it)."""
-    if field.get("type") not in ("date", "datetime"):
+    if Field(field).type not in ("date", "datetime"):
         return value
     if not isinstance(value, str):
         return None
@@ -229,13 +220,13 @@ def convert_frame(frame: pd.DataFrame, schema: dict, file: str, *, categorical: 
             continue
         column, bad = convert_column(frame[name], field, missing_values(schema, field))
         if bad.any():
-            kind = field.get("type", "string")
+            kind = Field(field).type
             for line, value in frame[name][bad].items():
                 problems.append(
                     Problem.at(file, "type", f"not a valid {kind}", line=int(line), column=name, value=value, hint=type_hint(field))
                 )
         allowed = enum_values(field)
-        if categorical and allowed is not None and field.get("type", "string") == "string":
+        if categorical and allowed is not None and Field(field).type == "string":
             column = column.astype(pd.CategoricalDtype(categories=allowed))
         typed[name] = column
     return pd.DataFrame(typed, index=frame.index), problems
@@ -248,4 +239,4 @@ def type_hint(field: dict) -> str | None:
         "boolean": "write true or false",
         "date": f"write the date as {date_shape(field)}, or leave the cell empty when the source gives none",
         "datetime": f"write the date and time as {date_shape(field)}",
-    }.get(field.get("type", "string"))
+    }.get(Field(field).type)

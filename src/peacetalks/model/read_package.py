@@ -13,6 +13,7 @@ from pathlib import Path
 
 from peacetalks.model.constraint_values import with_typed_constraints
 from peacetalks.model.dialect import PLAIN, Dialect
+from peacetalks.model.field import Field
 from peacetalks.report.problems import Problem
 
 DESCRIPTOR = "datapackage.json"
@@ -48,6 +49,16 @@ class Resource:
 
     def field(self, name: str) -> dict | None:
         return next((f for f in self.fields if f["name"] == name), None)
+
+    @property
+    def field_views(self) -> list[Field]:
+        """`fields` as `Field` views, which know the table's primary key."""
+        key = tuple(self.primary_key)
+        return [Field(f, key) for f in self.fields]
+
+    def field_view(self, name: str) -> Field | None:
+        found = self.field(name)
+        return None if found is None else Field(found, tuple(self.primary_key))
 
     @property
     def primary_key(self) -> list[str]:

@@ -78,8 +78,7 @@ def values_outside_enums(text: pd.DataFrame, typed: pd.DataFrame, resource, file
 
 
 def as_categoricals(typed: pd.DataFrame, resource) -> pd.DataFrame:
-    for field in resource.fields:
-        allowed = enum_values(field)
-        if allowed is not None and field["name"] in typed.columns and field.get("type", "string") == "string":
-            typed[field["name"]] = typed[field["name"]].astype(pd.CategoricalDtype(categories=allowed))
+    for field in resource.field_views:
+        if field.enum is not None and field.name in typed.columns and field.type == "string":
+            typed[field.name] = typed[field.name].astype(pd.CategoricalDtype(categories=field.enum))
     return typed

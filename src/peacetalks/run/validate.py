@@ -325,7 +325,7 @@ def check_tables(package: Package, usable, problems: list[Problem], read: list |
 
     # Names that repeat (a descriptor problem, reported) cannot tell tables apart: then one at a time.
     if len(files) == len(usable):
-        text_tables = {r.name for r in usable if marked_field(r, "sourceText")}
+        text_tables = {r.name for r in usable if marked_field(r, "source_text")}
         results = check_parents_first(order, check, text_tables, table_threads(package))
     else:
         results = check_in_order(order, check)
