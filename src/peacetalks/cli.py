@@ -29,9 +29,7 @@ def path_argument(command):
 
 def format_option(*choices: str, help: str):
     """`--format`: the first choice is the default."""
-    return click.option(
-        "--format", "output_format", type=click.Choice(choices), default=choices[0], show_default=True, help=help
-    )
+    return click.option("--format", "output_format", type=click.Choice(choices), default=choices[0], show_default=True, help=help)
 
 
 def force_option(help: str):
