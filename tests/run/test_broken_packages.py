@@ -783,6 +783,59 @@ def test_internal_error_in_json_is_a_record(package_dir: Path, monkeypatch: pyte
     assert [(p["rule"], p["file"]) for p in report["problems"]] == [("internal-error", "data/sources.csv")]
 
 
+def explode_on(name: str, check: Callable) -> Callable:
+    """`check`, but raising a KeyError for the table called `name`."""
+
+    def exploding(table, resource, **options):
+        if resource.name == name:
+            raise KeyError("boom")
+        return check(table, resource, **options)
+
+    return exploding
+
+
+@pytest.mark.parametrize("batches", [False, True])
+def test_internal_error_names_the_table_whose_check_failed(package_dir: Path, monkeypatch: pytest.MonkeyPatch, batches: bool) -> None:
+    import peacetalks.checks.check_data
+
+    if batches:
+        in_batches(monkeypatch, 1000)  # two tables at a time, the failing one in batches
+    monkeypatch.setattr(peacetalks.checks.check_data, "check_table", explode_on("statuses", peacetalks.checks.check_data.check_table))
+    result = CliRunner().invoke(main, ["validate", str(package_dir)])
+    assert result.exit_code == 1
+    assert result.stderr == "error: the validator failed while reading data/statuses.csv: KeyError: 'boom' [internal-error]\n"
+
+
+def test_internal_error_in_the_integrity_check_names_the_file_being_hashed(package_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import peacetalks.checks.check_integrity
+
+    digest = peacetalks.checks.check_integrity.file_digest
+
+    def explode(path, algorithm="sha256"):
+        if Path(path).name == "actors.csv":
+            raise RuntimeError("disk on fire")
+        return digest(path, algorithm)
+
+    monkeypatch.setattr(peacetalks.checks.check_integrity, "file_digest", explode)
+    code, report, _ = run_cli(package_dir)
+    assert code == 1
+    assert [(p["rule"], p["file"], p["message"]) for p in report["problems"]] == [
+        ("internal-error", "data/actors.csv", "the validator failed while reading data/actors.csv: RuntimeError: disk on fire")
+    ]
+
+
+def test_internal_error_in_the_descriptor_checks_names_the_descriptor(package_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import peacetalks.checks.check_descriptor
+
+    def explode(package):
+        raise TypeError("boom")
+
+    monkeypatch.setattr(peacetalks.checks.check_descriptor, "check_descriptor", explode)
+    code, report, _ = run_cli(package_dir)
+    assert code == 1
+    assert [(p["rule"], p["file"]) for p in report["problems"]] == [("internal-error", "datapackage.json")]
+
+
 def test_text_report_groups_by_file_and_counts(package_dir: Path) -> None:
     bad_enum(package_dir)
     result = CliRunner().invoke(main, ["validate", str(package_dir)])

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from peacetalks.model.read_package import Package, read_package
-from peacetalks.report.problems import Problem, unique_sorted
+from peacetalks.report.problems import CheckFailed, Problem, unique_sorted
 from peacetalks.report.rules import declared_profile, fails, in_profile, tagged
 
 if TYPE_CHECKING:
@@ -51,6 +51,21 @@ NEVER = threading.Event()
 # next batch faults it all in again (about 0.4 s of CPU at 1M rows when done after every batch),
 # and a few batches' fragments add little to the peak (measured: 1M, 540 MB; 10M, 2,752 MB).
 RELEASE_EVERY = 3
+
+
+@contextlib.contextmanager
+def checking(file: str):
+    """Within it, an unexpected error is raised again as `CheckFailed(file)`, from the original, so
+    that the report names the file it belongs to; the innermost file named wins. A stop (Ctrl-C, or
+    `CancelledError` when the schedule of the tables is stopped) passes through unchanged."""
+    from concurrent.futures import CancelledError
+
+    try:
+        yield
+    except (CheckFailed, CancelledError):
+        raise
+    except Exception as error:
+        raise CheckFailed(file) from error
 
 
 @dataclass
@@ -87,7 +102,6 @@ def run_checks(package: Package, problems: list[Problem], frictionless: str) -> 
     from concurrent.futures import ThreadPoolExecutor
 
     from peacetalks.checks.check_frictionless import small_enough, start_data_pass
-    from peacetalks.checks.check_integrity import check_integrity
 
     data_pass = None
     try:
@@ -96,7 +110,7 @@ def run_checks(package: Package, problems: list[Problem], frictionless: str) -> 
         # beside the table checks. On a small package, frictionless's pass over the data runs in a
         # process of its own from the start as well.
         with ThreadPoolExecutor(1) as pool:
-            integrity = pool.submit(check_integrity, package)
+            integrity = pool.submit(check_integrity_of_each, package)
             small = small_enough(package)
             # On a large package both cores are busy with our own checks already: frictionless's
             # pass (asked for with "full") would only add its memory to ours; it runs after them.
@@ -106,7 +120,8 @@ def run_checks(package: Package, problems: list[Problem], frictionless: str) -> 
                 data_pass = start_data_pass(package)
             from peacetalks.checks.check_descriptor import check_descriptor
 
-            problems = problems + check_descriptor(package)
+            with checking(package.path.name):
+                problems = problems + check_descriptor(package)
             if blocks_frictionless(problems) and data_pass is not None:
                 data_pass.stop()
                 data_pass = None
@@ -146,6 +161,17 @@ def run_checks(package: Package, problems: list[Problem], frictionless: str) -> 
     return Outcome(unique_sorted(pointing_at_unread_rows(package, without_echoes(problems))), counts)
 
 
+def check_integrity_of_each(package: Package) -> list[Problem]:
+    """`check_integrity` one file at a time, so that an error names the file being hashed."""
+    from peacetalks.checks.check_integrity import check_integrity
+
+    problems: list[Problem] = []
+    for resource in package.resources:
+        with checking(resource.path):
+            problems += check_integrity(dataclasses.replace(package, resources=[resource]))
+    return problems
+
+
 # Frictionless's words for a broken schema: after a schema problem of our own, which names the
 # file and line, they only repeat it without a place.
 SCHEMA_ECHOES = {"frictionless:schema-error", "frictionless:field-error"}
@@ -175,9 +201,10 @@ def check_left_to_frictionless(package: Package, usable: list) -> list[Problem]:
     problems: list[Problem] = []
     for resource in usable:
         if fields_read_by_frictionless(resource):
-            table = read_table(package.root, resource.name, resource.path, resource.field_names)
-            if table.header:
-                problems += check_frictionless_cells(table, resource)
+            with checking(resource.path):
+                table = read_table(package.root, resource.name, resource.path, resource.field_names)
+                if table.header:
+                    problems += check_frictionless_cells(table, resource)
     return problems
 
 
@@ -298,7 +325,8 @@ def check_tables(package: Package, usable, problems: list[Problem], read: list |
         # Foreign keys loop between tables: every typed table is kept and joined at the end.
         frames: dict[str, pd.DataFrame] = {}
         for resource in usable:
-            table_problems, typed, count = check_whole_table(package, resource, None, files, texts, read)
+            with checking(resource.path):
+                table_problems, typed, count = check_whole_table(package, resource, None, files, texts, read)
             problems += table_problems
             if typed is not None:
                 frames[resource.name], counts[resource.name] = typed, count
@@ -439,10 +467,11 @@ def check_one_table(package: Package, resource, parents, files, texts, needed, s
     once they are done).
     Returns its problems, the key columns kept for the tables that point at it, and its row
     count (None when it has no readable header)."""
-    streamed = check_in_batches(package, resource, parents, files, texts, needed, stopped, read)
-    if streamed is not None:
-        return streamed
-    table_problems, typed, count = check_whole_table(package, resource, parents, files, texts, read)
+    with checking(resource.path):
+        streamed = check_in_batches(package, resource, parents, files, texts, needed, stopped, read)
+        if streamed is not None:
+            return streamed
+        table_problems, typed, count = check_whole_table(package, resource, parents, files, texts, read)
     if typed is None:
         return table_problems, None, None
     keep = [c for c in typed.columns if c in needed.get(resource.name, set())]
