@@ -44,6 +44,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
+from peacetalks.checks.check_integrity import file_digest
+from peacetalks.checks.check_sources import marked_field
 from peacetalks.model.read_package import Package, Resource, read_package
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -64,10 +66,6 @@ def read_real(root: Path, resource: Resource) -> dict[str, list[str]]:
         ),
     )
     return {name: table.column(name).to_pylist() for name in table.column_names}
-
-
-def marked(resource: Resource, key: str) -> dict | None:
-    return next((f for f in resource.fields if isinstance(f.get("peacetalks"), dict) and key in f["peacetalks"]), None)
 
 
 def constraints(field_: dict) -> dict:
@@ -157,7 +155,7 @@ class Generator:
             real = reals[resource.name]
             real_rows = len(next(iter(real.values()), []))
             n = max(RESERVED + 4, round(rows * real_rows / largest))
-            if marked(resource, "sourceText"):
+            if marked_field(resource, "sourceText"):
                 n = SOURCE_ROWS
             plan = Plan(resource, n, real)
             if len(resource.primary_key) == 1:
@@ -182,7 +180,7 @@ class Generator:
         """Real source texts by the synthetic source id that copies them."""
         texts: dict[str, str] = {}
         for resource in self.package.resources:
-            path_field = marked(resource, "sourceText")
+            path_field = marked_field(resource, "sourceText")
             if path_field is None:
                 continue
             originals = [(self.package.root / p).read_text(encoding="utf-8") for p in reals[resource.name][path_field["name"]] if p]
@@ -349,7 +347,7 @@ class Generator:
             linked = {fk["fields"][0] for fk in fks}
             groups = [c for g in (resource.rules.get("exactlyOne") or []) + (resource.rules.get("together") or []) for c in g]
             special = linked | set(key) | set(groups)
-            if "duplicate-key" not in used and len(key) == 1 and not marked(resource, "sourceText"):
+            if "duplicate-key" not in used and len(key) == 1 and not marked_field(resource, "sourceText"):
                 first, second = sorted((row_of(plan), row_of(plan)))
                 plan.set(second, key[0], plan.key(first))
                 add("duplicate-key", "primary-key", plan, second, key[0])
@@ -444,7 +442,7 @@ class Generator:
         descriptor = copy.deepcopy(self.package.descriptor)
         for plan in self.plans.values():
             self.write_table(out, plan)
-            if marked(plan.resource, "sourceText"):
+            if marked_field(plan.resource, "sourceText"):
                 for row in range(plan.rows):
                     path = out / self.source_path(plan, row)
                     path.parent.mkdir(parents=True, exist_ok=True)
@@ -456,7 +454,7 @@ class Generator:
                 digest, size = file_digest(path)
                 item["hash"] = f"sha256:{digest}"
                 item["bytes"] = size
-                if hash_defect is None and not marked(self.plans[item["name"]].resource, "sourceText"):
+                if hash_defect is None and not marked_field(self.plans[item["name"]].resource, "sourceText"):
                     item["hash"] = "sha256:" + hashlib.sha256(b"another file").hexdigest()
                     hash_defect = Defect("resource-hash", "hash", item["path"], None)
         if hash_defect is not None:
@@ -466,7 +464,7 @@ class Generator:
         return sum(p.rows for p in self.plans.values())
 
     def source_path(self, plan: Plan, row: int) -> str:
-        path_field = marked(plan.resource, "sourceText")
+        path_field = marked_field(plan.resource, "sourceText")
         return self.column(plan, path_field, np.array([row]))[0].as_py()
 
     def write_table(self, out: Path, plan: Plan) -> None:
@@ -500,15 +498,6 @@ class Generator:
                     mask = np.zeros(len(columns[name]), dtype=bool)
                     mask[position] = True
                     columns[name] = pc.if_else(pa.array(mask), pa.scalar(value, pa.string()), columns[name])
-
-
-def file_digest(path: Path) -> tuple[str, int]:
-    digest, size = hashlib.sha256(), 0
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 22), b""):
-            digest.update(block)
-            size += len(block)
-    return digest.hexdigest(), size
 
 
 # ----------------------------------------------------------------------------- running

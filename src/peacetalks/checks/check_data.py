@@ -15,12 +15,15 @@ from peacetalks.model.read_patterns import BACKTRACKING_HINT, forget_undecided, 
 from peacetalks.read.read_tables import RawTable
 from peacetalks.report.problems import Problem
 
+# Also said by `load()` of a value its categorical cannot hold.
+ENUM_MESSAGE = "not one of the allowed values"
+
 # Pandera check name -> (rule, message).
 PANDERA_RULES = {
     "not_nullable": ("required", "a value is required"),
     "field_uniqueness": ("unique", "the value appears on an earlier line"),
     "multiple_fields_uniqueness": ("primary-key", "the primary key repeats an earlier row"),
-    "enum": ("enum", "not one of the allowed values"),
+    "enum": ("enum", ENUM_MESSAGE),
     "pattern": ("pattern", "does not match the pattern"),
     "length": ("length", "the text is too short or too long"),
     "minimum": ("range", "below the minimum"),
