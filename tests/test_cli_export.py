@@ -123,7 +123,7 @@ def test_parquet_export_into_an_empty_folder_needs_no_force(tmp_path):
 
 @pytest.mark.parametrize(("target", "name"), [("sqlite", "out.db"), ("xlsx", "out.xlsx"), ("json", "out.json"), ("parquet", "out")])
 def test_a_date_enum_in_a_declared_format_loads_and_exports(tmp_path, target, name):
-    # found by a review: validate passed, but load() and every export compared dates with the enum's text
+    # load() and every export compare dates with the enum read as dates, as validate does, not with its text
     fields = [
         {"name": "id", "type": "integer", "description": "Row."},
         {"name": "day", "type": "date", "format": "%d/%m/%Y", "description": "A day.", "constraints": {"enum": ["02/01/2025"]}},

@@ -38,18 +38,15 @@ WHOLE_TABLE_KEYS = threading.Lock()
 # small calls (pandas, Pandera, pyarrow on a few rows) that each let go of the GIL and wait to
 # take it back, so a second thread mostly waits for the first; and frictionless's pass over the
 # data of a package this small ("auto", `check_frictionless.FULL_CHECK_MAX_BYTES`, also 20 MB)
-# runs on the other core. Measured with `peacetalks validate`, one thread against two, alternating:
-# the real package (54 KB), 0.80-0.93 s against 0.85-1.04 s (8 runs each); 1 MB with
-# `--frictionless off`, 0.89-0.95 against 0.94-0.97 s; 8.6 and 18 MB, the same within the noise;
-# 86 MB, 1.60-1.80 against 1.45-1.66 s.
+# runs on the other core. One thread against two: the same within the noise up to 18 MB, two
+# faster from about 80 MB.
 ONE_THREAD_MAX_BYTES = 20_000_000
 
 # For a check that cannot be stopped early (one table at a time, in the main thread).
 NEVER = threading.Event()
 
 # Memory freed by batches is handed back to the system every few batches, not after each: the
-# next batch faults it all in again (about 0.4 s of CPU at 1M rows when done after every batch),
-# and a few batches' fragments add little to the peak (measured: 1M, 540 MB; 10M, 2,752 MB).
+# next batch faults it all in again, and a few batches' fragments add little to the peak.
 RELEASE_EVERY = 3
 
 
@@ -691,7 +688,7 @@ def check_across_tables(package: Package, frames, files, texts: dict | None = No
 
 def damaged(problems: list[Problem]) -> bool:
     """Our reader already located damage in a file; frictionless's row reader can take minutes on the
-    same file (one row with 47,000 stray commas took 7.5 minutes) and would only repeat it."""
+    same file (a row of tens of thousands of stray commas) and would only repeat it."""
     return any(p.rule in STRUCTURAL_RULES for p in problems)
 
 
