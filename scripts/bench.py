@@ -44,6 +44,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
+from peacetalks.checks.check_integrity import file_digest
 from peacetalks.checks.check_sources import marked_field
 from peacetalks.model.field import Field
 from peacetalks.model.read_package import Package, Resource, read_package
@@ -524,15 +525,6 @@ class Generator:
                     columns[name] = pc.if_else(pa.array(mask), pa.scalar(value, pa.string()), columns[name])
 
 
-def file_digest(path: Path) -> tuple[str, int]:
-    digest, size = hashlib.sha256(), 0
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 22), b""):
-            digest.update(block)
-            size += len(block)
-    return digest.hexdigest(), size
-
-
 # ----------------------------------------------------------------------------- running
 
 
@@ -606,10 +598,9 @@ def found_by_kind(defects: list[Defect], reported: set[tuple], tool: str, out: P
 # Seconds of rest before each timed run. On a virtual machine that reports freed memory to its
 # host (Linux free page reporting, here every 8 MB block, about 2 s after it is freed), a process
 # started right after another one reuses the memory that one freed, and skips the host's page
-# faults that a process started after a pause pays: measured here, the pyarrow read of the 1M
-# package took 0.87-1.05 s right after itself and 1.49-1.62 s after a 4 s pause (system time
-# 0.10-0.22 s against 1.12-1.32 s). With a pause, every run of every tool starts as a user's
-# single run does.
+# faults that a process started after a pause pays (the pyarrow read of the 1M package: about 1 s
+# right after itself, 1.5 s after a pause). With a pause, every run of every tool starts as a
+# user's single run does.
 PAUSE = 3.0
 
 
@@ -866,7 +857,7 @@ def table(results: list[dict]) -> str:
     return "\n".join(lines)
 
 
-# Issue 5's targets, by the size of the largest table (its "Done when" runs `--rows 1000000`).
+# The targets, by the size of the largest table (`--rows 1000000` is the reference run).
 TARGETS = {
     1_000_000: {"times_faster_than_frictionless": 20, "times_the_pyarrow_read": 5, "peak_mb": 600},
     10_000_000: {"peak_mb": 3_000},
@@ -878,7 +869,7 @@ def verdict(met: bool) -> str:
 
 
 def targets(result: dict) -> str:
-    """One line: each of issue 5's targets at this size, its figure and whether it is met; empty
+    """One line: each target at this size, its figure and whether it is met; empty
     at a size the issue sets no target for."""
     wanted = TARGETS.get(result["largest_table_rows"])
     if wanted is None:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import json
 
+import click
 from click.testing import CliRunner
 
 from conftest import ROOT, line_of, one_table_package, rehash, replace_in
-from peacetalks.cli import main
+from peacetalks.cli import PATH_HELP, main
 
 
 def run(*args: str):
@@ -86,13 +87,13 @@ def test_hash_records_an_intended_edit(package_dir):
 
 
 def test_hash_says_which_table_it_could_not_hash(package_dir):
-    # found by a README walk-through: a missing table was passed over, and "already up to date" said
+    # A missing table must be named, not passed over with "already up to date".
     (package_dir / "data/framings.csv").unlink()
     replace_in(package_dir / "data/actors.csv", "Prepared the draft document", "Wrote the draft document")
     result = CliRunner().invoke(main, ["hash", str(package_dir)])
     assert result.exit_code == 1
     assert result.stdout.strip() == "updated: datapackage.json"  # the other files are still recorded
-    assert result.stderr.strip() == "error: not hashed, there is no file at: data/framings.csv"
+    assert result.stderr.strip() == "Error: not hashed, there is no file at: data/framings.csv"
 
 
 def test_hash_updates_a_source_text_checksum(package_dir):
@@ -102,10 +103,54 @@ def test_hash_updates_a_source_text_checksum(package_dir):
     assert run("validate", str(package_dir)).exit_code == 0
 
 
-def test_help_lists_commands():
+def test_help_lists_every_command_with_its_whole_summary():
     result = run("--help")
     assert result.exit_code == 0
-    assert "validate" in result.output and "hash" in result.output
+    for name, command in main.commands.items():
+        assert command.short_help, name
+        assert f"  {name}  " in result.output
+        assert " ".join(command.short_help.split()) in " ".join(result.output.split()), name
+    assert "..." not in result.output.split("Commands:")[1]
+
+
+def test_bare_command_prints_its_help_and_exits_0():
+    result = run()
+    assert result.exit_code == 0
+    assert result.output == run("--help").output
+
+
+def test_every_command_that_reads_a_package_takes_the_same_path():
+    for name, command in main.commands.items():
+        paths = [p for p in command.params if isinstance(p, click.Argument) and p.name == "path"]
+        if name == "rules":
+            assert paths == []
+            continue
+        (path,) = paths
+        assert (path.help, path.default, path.required) == (PATH_HELP, ".", False), name
+
+
+def test_every_option_with_a_default_shows_it():
+    for name, command in main.commands.items():
+        for param in command.params:
+            if isinstance(param, click.Option) and isinstance(param.default, str | int | float) and not param.is_flag:
+                assert param.show_default, (name, param.name)
+
+
+def test_every_command_is_documented():
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    text += "".join(path.read_text(encoding="utf-8") for path in sorted((ROOT / "docs").glob("*.md")))
+    for name in main.commands:
+        assert f"peacetalks {name}" in text, name
+
+
+def test_outside_a_package_every_command_reports_the_missing_descriptor(tmp_path, monkeypatch):
+    # Only `load()` called with no argument falls back to this repository's package.
+    monkeypatch.chdir(tmp_path)
+    for command in (["validate"], ["hash"], ["info"], ["docs"], ["graph"], ["export", "--to", "json", "out.json"]):
+        result = run(*command)
+        assert result.exit_code == 1, command
+        assert f"[file-missing] no datapackage.json at {tmp_path}" in result.stderr, command
+    assert sorted(tmp_path.iterdir()) == []
 
 
 def test_export_refuses_an_invalid_package_with_located_problems(package_dir, tmp_path):
@@ -113,7 +158,7 @@ def test_export_refuses_an_invalid_package_with_located_problems(package_dir, tm
     replace_in(actors, "united_states,United States,US | Washington,state,", "united_states,United States,US | Washington,State,")
     rehash(package_dir)
     target = tmp_path / "out.db"
-    result = run("export", "--to", "sqlite", str(target), "--package", str(package_dir))
+    result = run("export", "--to", "sqlite", str(target), str(package_dir))
     assert result.exit_code == 1
     assert 'line 2, column actor_type: "State" [enum]' in result.output
     assert "Traceback" not in result.output

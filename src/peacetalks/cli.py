@@ -1,33 +1,66 @@
-"""The `peacetalks` command."""
+"""The `peacetalks` command: a thin layer that parses arguments and prints results.
+
+The work is done by the modules each command imports when it runs, so that `peacetalks --help`
+does not wait for pandas.
+"""
 
 from __future__ import annotations
 
+import importlib
 import sys
+from dataclasses import dataclass
+from pathlib import Path
 
 import click
+from click.core import ParameterSource
 
 from peacetalks.checks.check_frictionless import FULL_CHECK_MAX_BYTES, TIME_LIMIT_SECONDS, TIME_LIMIT_SECONDS_PER_MB
-from peacetalks.report.problems import counted, format_json, format_text, internal_error
+from peacetalks.report.problems import Problem, counted, format_json, format_text, internal_error
 
-PATH_HELP = "A datapackage.json, or the folder that holds it (default: the current folder)."
+PATH_HELP = "A datapackage.json (or .yaml), or the folder that holds it (default: the current folder)."
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def path_argument(command):
+    """The package a command reads, declared once. PATH is always passed on (`read_package` finds the
+    descriptor in it), never left for a reader to guess: outside a package every command reports the
+    missing datapackage.json rather than reading another package, as `load()` does with no argument."""
+    return click.argument("path", required=False, default=".", type=click.Path(exists=True), help=PATH_HELP)(command)
+
+
+def format_option(*choices: str, help: str):
+    """`--format`: the first choice is the default."""
+    return click.option("--format", "output_format", type=click.Choice(choices), default=choices[0], show_default=True, help=help)
+
+
+def force_option(help: str):
+    return click.option("--force", is_flag=True, help=help)
+
+
+class PackageProblems(click.ClickException):
+    """Located problems that stop a command: the report on stderr (not one "Error:" line), exit 1."""
+
+    def __init__(self, problems: list[Problem], path: str, advice: str = ""):
+        super().__init__(advice)
+        self.report = format_text(problems, path)
+
+    def show(self, file=None) -> None:
+        click.echo(self.report, err=True)
+        if self.message:
+            click.echo(self.message, err=True)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]}, invoke_without_command=True)
 @click.version_option(package_name="peacetalks", message="%(prog)s %(version)s")
-def main() -> None:
+@click.pass_context
+def main(ctx: click.Context) -> None:
     """Validate, load and export the peacetalks data package."""
+    if ctx.invoked_subcommand is None:
+        click.echo(ctx.get_help())
 
 
-@main.command()
-@click.argument("path", required=False, default=".", type=click.Path(exists=True))
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="Report as text for people or JSON for programs (the same records; see docs/validator.md).",
-)
+@main.command(short_help="Check a package and report every problem it has.")
+@path_argument
+@format_option("text", "json", help="Report as text for people or JSON for programs (the same records; see docs/validator.md).")
 @click.option(
     "--frictionless",
     type=click.Choice(["auto", "full", "descriptor", "off"]),
@@ -65,6 +98,7 @@ def validate(path: str, output_format: str, frictionless: str, profile: str | No
     problems = outcome.problems
     rows = sum(outcome.tables.values())
     checked = f"{path} ({counted(len(outcome.tables), 'table')}, {counted(rows, 'row')})"
+    # The report is the command's output, so it is printed, not raised: JSON to stdout whatever the verdict.
     if output_format == "json":
         click.echo(format_json(problems, checked, outcome.notes))
     else:
@@ -72,15 +106,8 @@ def validate(path: str, output_format: str, frictionless: str, profile: str | No
     sys.exit(1 if problems else 0)
 
 
-@main.command()
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "markdown"]),
-    default="text",
-    show_default=True,
-    help="One line per rule, or the Markdown page docs/rules.md is.",
-)
+@main.command(short_help="List every rule the validator reports.")
+@format_option("text", "markdown", help="One line per rule, or the Markdown page docs/rules.md is.")
 def rules(output_format: str) -> None:
     """List every rule the validator reports: its name, what it applies to, its profile and what it catches."""
     from peacetalks.docs.write_rules import rules_markdown, rules_text
@@ -88,72 +115,96 @@ def rules(output_format: str) -> None:
     click.echo(rules_markdown() if output_format == "markdown" else rules_text(), nl=output_format != "markdown")
 
 
-@main.command(name="hash")
-@click.argument("path", required=False, default=".", type=click.Path(exists=True))
+@main.command(name="hash", short_help="Record every file's hash and size after an intended edit.")
+@path_argument
 def hash_command(path: str) -> None:
     """Record the current hash and size of every file in datapackage.json, and each source text's SHA-256.
 
     Run it after an intended edit; `validate` reports any file that no longer matches.
     """
-    from peacetalks.edit.write_hashes import write_hashes
+    from peacetalks.edit.write_hashes import CannotHash, write_hashes
+
+    package = read_package_or_fail(path)
+    try:
+        changed = write_hashes(package)
+    except CannotHash as error:
+        raise PackageProblems(error.problems, path, "nothing was changed: fix the file, then run `peacetalks hash` again") from None
+    except (OSError, ValueError) as error:
+        raise click.ClickException(f"could not update the hashes: {error}") from None
+    # A missing table is said, not passed over: "already up to date" would hide it.
+    missing = [r.path for r in package.resources if not (package.root / r.path).is_file()]
+    if changed:
+        click.echo("updated: " + ", ".join(changed))
+    elif not missing:
+        click.echo("hashes already up to date")
+    if missing:
+        raise click.ClickException(f"not hashed, there is no file at: {', '.join(missing)}")
+
+
+def read_package_or_fail(path: str):
+    """The package's descriptor, or its problems as the command's error."""
     from peacetalks.model.read_package import read_package
 
     package, problems = read_package(path)
     if package is None:
-        click.echo(format_text(problems, path), err=True)
-        sys.exit(1)
-    from peacetalks.edit.write_hashes import CannotHash
-
-    try:
-        changed = write_hashes(package)
-    except CannotHash as error:
-        click.echo(format_text(error.problems, path), err=True)
-        click.echo("nothing was changed: fix the file, then run `peacetalks hash` again", err=True)
-        sys.exit(1)
-    except (OSError, ValueError) as error:
-        click.echo(f"error: could not update the hashes: {error}", err=True)
-        sys.exit(1)
-    missing = [r.path for r in package.resources if not (package.root / r.path).is_file()]
-    if missing:
-        # Found by a README walk-through: a missing table was passed over, and "already up to date" said.
-        if changed:
-            click.echo("updated: " + ", ".join(changed))
-        click.echo(f"error: not hashed, there is no file at: {', '.join(missing)}", err=True)
-        sys.exit(1)
-    click.echo("updated: " + ", ".join(changed) if changed else "hashes already up to date")
+        raise PackageProblems(problems, path)
+    return package
 
 
-EXPORT_FORMATS = ["sqlite", "xlsx", "parquet", "json"]
-PACKAGE_OPTION_HELP = "The package to read: a datapackage.json or its folder (default: the current folder, else this repository)."
-
-
-def read_package_or_exit(package_path: str | None):
-    """The package with its typed tables, or its problems on stderr and exit 1."""
+def read_tables_or_fail(path: str):
+    """The package with its typed tables, or its problems as the command's error: an invalid
+    package is refused, since its slips would be carried into every copy."""
     from peacetalks.export.prepare_export import read_for_export
     from peacetalks.read.load_tables import PackageError
 
     try:
-        return read_for_export(package_path)
+        return read_for_export(path)
     except PackageError as error:
-        click.echo(format_text(error.problems, package_path or "."), err=True)
-        click.echo("run `peacetalks validate` for the full report", err=True)
-        sys.exit(1)
+        raise PackageProblems(error.problems, path, "run `peacetalks validate` for the full report") from None
 
 
-@main.command()
-@click.argument("output", type=click.Path(dir_okay=True, file_okay=True))
+@dataclass(frozen=True)
+class Exporter:
+    """One `--to` format: the module and function that write it."""
+
+    module: str
+    function: str
+    help: str
+    folder: bool = False  # OUTPUT is a folder of files, not one file
+
+    def write(self, tables, output: Path) -> list[Path]:
+        return getattr(importlib.import_module(self.module), self.function)(tables, output)
+
+
+EXPORTERS = {
+    "sqlite": Exporter(
+        "peacetalks.export.export_sqlite",
+        "export_sqlite",
+        "one .db file with keys and constraints, plus a Datasette <name>.metadata.json beside it",
+    ),
+    "xlsx": Exporter("peacetalks.export.export_xlsx", "export_xlsx", "one workbook"),
+    "parquet": Exporter("peacetalks.export.export_parquet", "export_parquet", "a folder with one <table>.parquet per table", folder=True),
+    "json": Exporter("peacetalks.export.export_json", "export_json", "the descriptor and every table as records"),
+}
+
+
+# OUTPUT comes before PATH: an optional argument cannot come before a required one, and this keeps
+# `peacetalks export --to sqlite peacetalks.db` reading the package in the current folder.
+@main.command(short_help="Write every table to SQLite, Excel, Parquet or JSON.")
+@click.argument("output", type=click.Path(dir_okay=True, file_okay=True), help="The file (or, for parquet, the folder) to write.")
+@path_argument
 @click.option(
     "--to",
     "target",
-    type=click.Choice(EXPORT_FORMATS),
+    type=click.Choice(list(EXPORTERS)),
     required=True,
-    help="The format to write: sqlite (one .db file with keys and constraints, plus a Datasette <name>.metadata.json beside it), "
-    "xlsx (one workbook), parquet (a folder with one <table>.parquet per table) or json (the descriptor and every table as records).",
+    help="The format to write: " + ", ".join(f"{name} ({exporter.help})" for name, exporter in EXPORTERS.items()) + ".",
 )
-@click.option("--package", "package_path", type=click.Path(exists=True), default=None, help=PACKAGE_OPTION_HELP)
-@click.option("--force", is_flag=True, help="Replace OUTPUT (and the Datasette metadata file) if it already exists.")
-def export(output: str, target: str, package_path: str | None, force: bool) -> None:
-    """Write every table of the package to OUTPUT in another format.
+@force_option("Replace OUTPUT (and the Datasette metadata file) if it already exists.")
+@click.option("--package", "package_option", type=click.Path(exists=True), hidden=True, help="Deprecated: give the package as PATH.")
+@click.pass_context
+def export(ctx: click.Context, output: str, path: str, target: str, force: bool, package_option: str | None) -> None:
+    """Write every table of the package at PATH to OUTPUT in another format.
 
     Types, keys, allowed values and descriptions all come from the Table Schemas.
     The same package always gives byte-identical files. An existing OUTPUT is
@@ -161,65 +212,50 @@ def export(output: str, target: str, package_path: str | None, force: bool) -> N
 
     \b
     peacetalks export --to sqlite peacetalks.db
-    peacetalks export --to xlsx peacetalks.xlsx
+    peacetalks export --to xlsx peacetalks.xlsx path/to/package
     peacetalks export --to parquet parquet/
     peacetalks export --to json peacetalks.json
     """
-    from pathlib import Path
-
     from peacetalks.export.prepare_export import OutputExists, refuse_existing
 
+    if package_option is not None:
+        # The old spelling still works, so that scripts written for it keep running.
+        if ctx.get_parameter_source("path") is not ParameterSource.DEFAULT:
+            raise click.UsageError("give the package once, as PATH (--package is its old spelling)")
+        click.echo("note: --package is deprecated; give the package as PATH, after OUTPUT", err=True)
+        path = package_option
+    exporter = EXPORTERS[target]
     destination = Path(output)
     try:
-        refuse_existing(destination, force, folder=target == "parquet")
+        refuse_existing(destination, force, folder=exporter.folder)
         if target == "sqlite":
             from peacetalks.export.export_sqlite import metadata_path
 
             refuse_existing(metadata_path(destination), force)
     except OutputExists as error:
         raise click.BadParameter(str(error), param_hint="OUTPUT") from None
-    tables = read_package_or_exit(package_path)
+    tables = read_tables_or_fail(path)
     try:
-        if target == "sqlite":
-            from peacetalks.export.export_sqlite import export_sqlite as write
-        elif target == "xlsx":
-            from peacetalks.export.export_xlsx import export_xlsx as write
-        elif target == "parquet":
-            from peacetalks.export.export_parquet import export_parquet as write
-        else:
-            from peacetalks.export.export_json import export_json as write
-        written = write(tables, destination)
+        written = exporter.write(tables, destination)
     except (OSError, ValueError) as error:
-        click.echo(f"error: could not write {destination}: {error}", err=True)
-        sys.exit(1)
+        raise click.ClickException(f"could not write {destination}: {error}") from None
     rows = sum(tables.row_count(r) for r in tables.resources)
     click.echo(f"wrote {', '.join(str(p) for p in written)} ({counted(len(tables.resources), 'table')}, {counted(rows, 'row')})")
     if target == "sqlite":
         click.echo(f"browse it: datasette {destination} -m {written[1]}")
 
 
-@main.command()
-@click.argument("path", required=False, default=".", type=click.Path(exists=True))
+@main.command(short_help="Show the package's metadata and each table's row count.")
+@path_argument
 def info(path: str) -> None:
     """Show the package's title, version, licence and sources, and each table with its row count."""
     from peacetalks.docs.show_info import info_lines
-    from peacetalks.model.read_package import read_package
 
-    package, problems = read_package(path)
-    if package is None:
-        click.echo(format_text(problems, path), err=True)
-        sys.exit(1)
-    click.echo("\n".join(info_lines(package)))
+    click.echo("\n".join(info_lines(read_package_or_fail(path))))
 
 
-def package_with_tables(path: str):
-    """The package and its typed tables, or the problems on stderr and exit 1."""
-    tables = read_package_or_exit(path)
-    return tables.package, tables.frames
-
-
-@main.command()
-@click.argument("path", required=False, default=".", type=click.Path(exists=True))
+@main.command(short_help="Regenerate the data dictionary, ER diagram and picture.")
+@path_argument
 @click.option("--no-picture", is_flag=True, help="Skip drawing docs/positions.png and .svg (faster; the picture may then be stale).")
 def docs(path: str, no_picture: bool) -> None:
     """Regenerate the documentation under PATH from datapackage.json and the schemas.
@@ -231,57 +267,52 @@ def docs(path: str, no_picture: bool) -> None:
     """
     from peacetalks.docs.write_docs import write_docs
 
-    package, frames = package_with_tables(path)
+    tables = read_tables_or_fail(path)
     try:
-        result = write_docs(package, frames, pictures=not no_picture)
+        result = write_docs(tables.package, tables.frames, pictures=not no_picture)
     except (OSError, ValueError, KeyError) as error:
-        click.echo(f"error: could not write the documentation: {error}", err=True)
-        sys.exit(1)
+        raise click.ClickException(f"could not write the documentation: {error}") from None
     for note in result.notes:
         click.echo(f"note: {note}", err=True)
     click.echo("updated: " + ", ".join(str(p) for p in result.changed) if result.changed else "documentation already up to date")
 
 
-@main.command()
-@click.argument("path", required=False, default=".", type=click.Path(exists=True))
+@main.command(short_help="Draw who stands where on each proposal, as PNG and SVG.")
+@path_argument
 @click.option(
     "--output",
     type=click.Path(file_okay=False),
     default=None,
     help="Folder for positions.png and positions.svg (default: the package's docs/ folder).",
 )
-@click.option("--force", is_flag=True, help="Replace positions.png and positions.svg if --output already holds them.")
+@force_option("Replace positions.png and positions.svg if --output already holds them.")
 def graph(path: str, output: str | None, force: bool) -> None:
     """Draw who stands where: actors, proposals and each stance, to positions.png and positions.svg."""
-    from pathlib import Path
-
     from peacetalks.docs.draw_positions import write_positions
 
-    package, frames = package_with_tables(path)
-    folder = Path(output) if output else package.root / "docs"
+    tables = read_tables_or_fail(path)
+    folder = Path(output) if output else tables.package.root / "docs"
     # The package's own docs/ is regenerated on purpose; a folder the user names may hold their own files.
     if output and not force:
         from peacetalks.docs.draw_positions import render
 
-        pictures = dict(zip(("positions.png", "positions.svg"), render(frames, package.descriptor), strict=True))
+        pictures = dict(zip(("positions.png", "positions.svg"), render(tables.frames, tables.package.descriptor), strict=True))
         differ = [folder / n for n, data in pictures.items() if (folder / n).exists() and (folder / n).read_bytes() != data]
         if differ:
             raise click.BadParameter(f"{', '.join(map(str, differ))} already exist; pass --force to replace them", param_hint="--output")
     try:
-        changed = write_positions(frames, package.descriptor, folder)
+        changed = write_positions(tables.frames, tables.package.descriptor, folder)
     except (OSError, ValueError, KeyError) as error:
-        click.echo(f"error: could not draw the picture: {error}", err=True)
-        sys.exit(1)
+        raise click.ClickException(f"could not draw the picture: {error}") from None
     shown = ", ".join(str(folder / name) for name in ("positions.png", "positions.svg"))
     click.echo(f"wrote {shown}" if changed else f"{shown} already up to date")
 
 
-
-@main.command()
+@main.command(short_help="Build the provenance page: the article with every fact marked on it.")
 @click.argument("output", type=click.Path(file_okay=False))
-@click.option("--package", "package_path", type=click.Path(exists=True), default=None, help=PACKAGE_OPTION_HELP)
-@click.option("--force", is_flag=True, help="Replace OUTPUT, and everything in it, when it is a folder that is not empty.")
-def site(output: str, package_path: str | None, force: bool) -> None:
+@path_argument
+@force_option("Replace OUTPUT, and everything in it, when it is a folder that is not empty.")
+def site(output: str, path: str, force: bool) -> None:
     """Build the provenance page in the folder OUTPUT: the article with every quoted passage marked, and every fact.
 
     Open OUTPUT/index.html in a browser: it needs no server and no network, and
@@ -289,7 +320,7 @@ def site(output: str, package_path: str | None, force: bool) -> None:
     the package and its exports. The same package always gives the same files.
 
     \b
-    peacetalks site site/
+    peacetalks site site/ [PATH]
     """
     from pathlib import Path
 
@@ -298,7 +329,7 @@ def site(output: str, package_path: str | None, force: bool) -> None:
     destination = Path(output)
     try:
         refuse_output(destination, force)
-        tables = read_package_or_exit(package_path)
+        tables = read_tables_or_fail(path)
         write_site(tables, destination)
     except OutputRefused as error:
         raise click.BadParameter(str(error), param_hint="OUTPUT") from None

@@ -152,7 +152,7 @@ def test_a_stopped_value_is_reported_on_every_line_holding_it_when_values_are_ch
 
 
 def test_a_column_s_time_for_python_s_re_is_the_table_s_not_each_batch_s(tmp_path, monkeypatch):
-    # Found by a review: every batch of a large table had the column's whole time again (7
+    # every batch of a large table had the column's whole time again (7
     # batches of values that all backtrack took 72 s). 0.2 s a value, stopped at the next tick
     # (0.05 s), 0.6 s the column: two values stopped in all (the second starts at about 0.25 s, the
     # third at 0.5 s, too late for its 0.2 s); each batch with its own 0.6 s stopped 2 each.
@@ -173,7 +173,7 @@ def test_a_column_s_time_for_python_s_re_is_the_table_s_not_each_batch_s(tmp_pat
 
 
 def test_a_pattern_python_s_re_backtracks_on_even_for_one_letter_does_not_hang_the_schema_check(tmp_path):
-    # Found by a review: the schema check asked pandas whether RE2 takes a pattern by matching it
+    # the schema check asked pandas whether RE2 takes a pattern by matching it
     # against "x", and pandas matched this one with Python's `re`, for hours.
     import json
     import subprocess
@@ -188,7 +188,7 @@ def test_a_pattern_python_s_re_backtracks_on_even_for_one_letter_does_not_hang_t
 
 
 def test_batches_of_values_that_match_at_once_do_not_use_up_a_column_s_time(tmp_path, monkeypatch):
-    # Found by a review: the start of each batch's child was charged to the column's time, and
+    # the start of each batch's child was charged to the column's time, and
     # after some 300 batches no value was matched. 0.3 s here, about 40 batches.
     from peacetalks.checks import match_with_python
     from peacetalks.run.validate import validate_package

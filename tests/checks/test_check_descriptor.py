@@ -107,7 +107,7 @@ def line_of_key(root, key: str) -> int:
 @pytest.mark.parametrize(
     ("name", "options", "key", "value"),
     [
-        # found by a review: frictionless reads a file by its extension (a .txt file as text: no rows, no findings)
+        # frictionless reads a file by its extension (a .txt file as text: no rows, no findings)
         ("t.txt", {}, "path", "t.txt"),
         ("t.tsv", {}, "path", "t.tsv"),
         ("t.csv.gz", {"format": "csv"}, "path", "t.csv.gz"),
@@ -115,7 +115,7 @@ def line_of_key(root, key: str) -> int:
         ("t.csv", {"dialect": {"doubleQuote": 1}}, "doubleQuote", "1"),  # 1 is not true in JSON, and frictionless refuses it
         ("t.csv", {"dialect": {"csv": {"delimiter": ";"}}}, "delimiter", ";"),
         ("t.csv", {"dialect": None}, "dialect", "null"),
-        # found by a review: frictionless reads the name as a URL, so `t#1.csv` has no extension (no rows, no findings)
+        # frictionless reads the name as a URL, so `t#1.csv` has no extension (no rows, no findings)
         ("t#1.csv", {}, "path", "t#1.csv"),
         ("a;b.csv", {}, "path", "a;b.csv"),
     ],
@@ -172,7 +172,7 @@ def test_file_names_frictionless_reads_as_csv_are_accepted(tmp_path, name):
     [[{"value": "NA"}, ""], [{"label": "x"}], {"value": "NA"}, [None], [{"value": "NA", "label": None}]],
 )
 def test_missing_values_of_another_shape_are_a_schema_problem(tmp_path, missing):
-    # found by a review: dropped without a word, their cells then type problems; frictionless refused a mix
+    # dropped without a word, their cells then type problems; frictionless refused a mix
     from conftest import one_table_package
     from peacetalks.run.validate import validate_package
 

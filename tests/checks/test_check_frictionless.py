@@ -219,7 +219,7 @@ def test_a_path_entry_that_is_not_text_does_not_stop_the_child(monkeypatch):
 
 
 def test_frictionless_reads_the_declared_dialect_without_guessing_it(package_dir, monkeypatch):
-    """csv.Sniffer's guess took 36 s on a cell of 30,000 commas (the fuzz test): frictionless must
+    """csv.Sniffer's guess backtracks for seconds on a long cell of commas: frictionless must
     not call it, and must still read every file and find what it finds."""
     import csv
 

@@ -191,7 +191,7 @@ def test_the_real_package_does_not_import_frictionless_into_the_validator():
 
 @pytest.mark.parametrize("mode", ["full", "off"])
 def test_an_array_s_item_constraints_are_read_as_frictionless_reads_them(tmp_path, mode):
-    # found by a review: a KeyError on the item's `minimum` (not a constraint of the field), and the
+    # a KeyError on the item's `minimum` (not a constraint of the field), and the
     # items' `required` dropped as if it were the field's own (which is ours)
     fields = [
         {"name": "id", "type": "string"},
@@ -254,7 +254,7 @@ def test_an_items_pattern_python_cannot_get_through_does_not_hang_the_reader(tmp
     ],
 )
 def test_a_field_frictionless_cannot_build_a_reader_for_is_a_located_schema_problem(tmp_path, options, said):
-    # found by a review: frictionless raised while the tables were checked (an internal error), or
+    # frictionless raised while the tables were checked (an internal error), or
     # with `--frictionless off` the column went unchecked without a word
     import json
 
@@ -298,7 +298,7 @@ def test_an_unknown_text_format_is_a_located_schema_problem(tmp_path):
 
 @pytest.mark.parametrize("mode", ["auto", "off"])
 def test_missing_values_written_as_objects_are_missing_values(tmp_path, mode):
-    # Data Package 2: {"value": ..., "label": ...}; dropped before, so "NA" was a bad time and a bad integer
+    # Data Package 2: {"value": ..., "label": ...}; dropped, "NA" would be a bad time and a bad integer
     fields = [
         {"name": "id", "type": "string"},
         {"name": "at", "type": "time", "missingValues": [{"value": "NA", "label": "not asked"}]},
@@ -329,7 +329,7 @@ def test_a_file_in_a_declared_encoding_has_its_time_column_checked(tmp_path):
 
 def test_an_item_that_is_not_text_fails_its_pattern_in_every_mode(tmp_path):
     # JSON can write a lone surrogate ("\ud800"), which no file can hold and pyarrow cannot encode:
-    # found by a review, an internal error. It fails the pattern; the other items are matched.
+    # an internal error. It fails the pattern; the other items are matched.
     item = {"type": "string", "constraints": {"pattern": "[a-z]+"}}
     rows = 'id,codes\na,"[""\\ud800""]"\nb,"[""ab"", ""\\ud800x""]"\nc,"[""ab""]"\nd,"[""A""]"\n'
     fields = [{"name": "id", "type": "string"}, {"name": "codes", "type": "array", "arrayItem": item}]
@@ -339,7 +339,7 @@ def test_an_item_that_is_not_text_fails_its_pattern_in_every_mode(tmp_path):
 
 
 def test_only_the_tables_with_an_items_pattern_are_read_again_beside_frictionless_s_pass(tmp_path, monkeypatch):
-    # found by a review: one such table made every table with a time or a uri be read again
+    # one such table made every table with a time or a uri be read again
     import peacetalks.read.read_tables
 
     item = {"type": "string", "constraints": {"pattern": "[a-z]+"}}
@@ -373,7 +373,7 @@ def test_an_item_on_which_python_s_re_backtracks_is_stopped_and_said_so(tmp_path
     monkeypatch.setattr(match_with_python, "VALUE_LIMIT_SECONDS", 0.2)
     item = {"type": "string", "constraints": {"pattern": r"(a+)+\s?"}}
     stuck = "a" * 40 + "!"
-    # an item that plainly fails outweighs one stopped, before or after it (found by a review)
+    # an item that plainly fails outweighs one stopped, before or after it
     rows = (
         f'id,codes\na,"[""aa""]"\nb,"[""aa"", ""{stuck}""]"\nc,"[""b""]"\n'
         f'd,"[""b"", ""{stuck}""]"\ne,"[""{stuck}"", ""b""]"\n'

@@ -44,7 +44,7 @@ def test_no_child_is_no_answer_and_the_caller_matches_in_its_own_process(monkeyp
 
 def test_a_child_that_ends_without_an_answer_fails_closed_rather_than_matching_here(monkeypatch):
     # Ctrl-C in a terminal reaches the child too: matching in the validator's process instead,
-    # with no bound, brought back the hang (found by a review)
+    # with no bound, brought back the hang
     monkeypatch.setattr(match_with_python, "CHILD", ["-c", "import sys; sys.exit(1)"])
     assert match(PATTERN, ["aaa", "b"]).verdicts == "xx"
 
@@ -62,7 +62,7 @@ def test_no_time_left_is_no_value_reached():
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads the processes from /proc")
 @pytest.mark.parametrize("to_group", [True, False], ids=["to-the-process-group", "to-the-validator-alone"])
 def test_ctrl_c_while_a_child_matches_ends_validate_at_once(tmp_path, to_group):
-    # Found by a review: Ctrl-C ended the child too, and the validator then matched the values
+    # Ctrl-C ended the child too, and the validator then matched the values
     # itself, with no limit: still running 40 s later. A real SIGINT to the process group, as a
     # terminal sends it, or to the validator alone (`kill -INT`, `timeout -s INT`), in a session of
     # its own, so that a hang fails the test.
@@ -78,7 +78,7 @@ def test_ctrl_c_while_a_child_matches_ends_validate_at_once(tmp_path, to_group):
         {"name": "id", "type": "string", "description": "The row."},
         {"name": "code", "type": "string", "description": "A code.", "constraints": {"pattern": r"(a+)+\s?"}},
     ]
-    # Six columns: once Ctrl-C has ended the first one's child, no other starts (found by a review:
+    # Six columns: once Ctrl-C has ended the first one's child, no other starts (
     # each took its 10 s, 50 s in all; sent to the validator alone, its child went on too).
     fields += [{**fields[1], "name": f"code{n}"} for n in range(5)]
     rows = "".join(f"r{n}" + f",{'a' * (30 + n)}!" * 6 + "\n" for n in range(15))
@@ -119,7 +119,7 @@ def test_ctrl_c_while_a_child_matches_ends_validate_at_once(tmp_path, to_group):
 
 
 def test_a_request_the_child_cannot_read_within_one_tick_reaches_it_whole(monkeypatch):
-    # Found by a review: asked again every tick, `communicate` sent its input in the first call
+    # asked again every tick, `communicate` sent its input in the first call
     # alone, so a request over a pipe's worth (64 KB) reached the child in part; it waited for the
     # rest until it was killed, and no value of a 31 MB column was matched.
     monkeypatch.setattr(match_with_python, "TICK_SECONDS", 0.001)  # long before the child reads
@@ -137,7 +137,7 @@ def test_no_room_for_the_request_fails_closed(monkeypatch):
 
 
 def test_the_child_needs_no_path_to_the_package(monkeypatch):
-    # Found by a review: it imported `peacetalks` from this process's `sys.path`, which an import
+    # it imported `peacetalks` from this process's `sys.path`, which an import
     # hook (a strict editable install) is not on: every value "unknown"
     import sysconfig
 
@@ -148,7 +148,7 @@ def test_the_child_needs_no_path_to_the_package(monkeypatch):
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads the processes from /proc")
 def test_ctrl_c_in_the_thread_that_waits_kills_the_child():
-    # Found by a review: with tables checked one at a time, the main thread waits on the child,
+    # with tables checked one at a time, the main thread waits on the child,
     # and `Popen`'s exit on KeyboardInterrupt does not kill it. In a process of its own: a real
     # SIGINT, and a hang fails the test.
     import subprocess

@@ -54,7 +54,7 @@ def test_exclusive_bounds_leave_out_the_bound_itself() -> None:
 
 
 def test_a_datetime_bound_keeps_its_fraction_of_a_second() -> None:
-    # found by a review: cells and bounds were read to the second, so 10:00:00 was "not below" 10:00:00.5
+    # cells and bounds were read to the second, so 10:00:00 was "not below" 10:00:00.5
     field = {"type": "datetime", "constraints": {"exclusiveMaximum": "2025-12-15T10:00:00.5Z"}}
     cells = pd.Series(["2025-12-15T10:00:00Z", "2025-12-15T10:00:00.5Z"], dtype="str")
     typed, _ = convert_column(cells, field, [""])
@@ -62,7 +62,7 @@ def test_a_datetime_bound_keeps_its_fraction_of_a_second() -> None:
 
 
 def test_a_date_enum_holds_dates() -> None:
-    # found by a review: the text "2025-12-15" was compared with the day it names, and never equal
+    # the text "2025-12-15" was compared with the day it names, and never equal
     field = {"type": "date", "constraints": {"enum": ["2025-12-15"]}}
     typed, _ = convert_column(pd.Series(["2025-12-15", "2025-12-16"], dtype="str"), field, [""])
     assert failing_values(field, typed) == [pd.Timestamp("2025-12-16")]

@@ -88,14 +88,14 @@ def test_every_typed_column_has_the_dtype_the_pandera_schema_declares() -> None:
 
 
 def test_digits_of_other_scripts_are_not_an_integer_and_do_not_stop_the_check() -> None:
-    # found by a review: "\d" let "٣" through to pandas, whose error stopped the whole validation
+    # "\d" let "٣" through to pandas, whose error stopped the whole validation
     typed, unreadable = convert_column(pd.Series(["٣", "12", "٣4", "+7"], dtype="str"), {"type": "integer"}, [""])
     assert typed.tolist() == [pd.NA, 12, pd.NA, 7]
     assert unreadable.tolist() == [True, False, True, False]
 
 
 def test_a_date_is_four_two_and_two_digits() -> None:
-    # found by a review: strptime's %m and %d take one digit as well
+    # strptime's %m and %d take one digit as well
     cells = ["2025-01-01", "2025-1-1", "2025-01-1", "20250101", "２０２５-01-01", "2025-02-30", ""]
     typed, unreadable = convert_column(pd.Series(cells, dtype="str"), {"type": "date"}, [""])
     assert typed.notna().tolist() == [True, False, False, False, False, False, False]
@@ -140,7 +140,7 @@ def test_a_declared_date_pattern_is_read_as_strptime_reads_it(pattern: str, cell
     ],
 )
 def test_a_moment_outside_years_1_to_9999_in_utc_is_not_read(field: dict, cells: list[str]) -> None:
-    # found by a review: read as 1972 (pandas wrapped year 0 round), or as year 0, which no export could write
+    # read as 1972 (pandas wrapped year 0 round), or as year 0, which no export could write
     typed, unreadable = convert_column(pd.Series([*cells, "2025-01-02T10:00:00Z"], dtype="str"), field, [""])
     assert unreadable.tolist()[:2] == [True, True]
     assert typed.isna().tolist()[:2] == [True, True]

@@ -119,8 +119,8 @@ def test_a_value_on_which_python_s_re_backtracks_fails_the_pattern_and_says_why(
 
 
 def test_a_column_s_padded_ids_share_its_time_for_python_s_re(short_limits, monkeypatch):
-    # `check_cells` matches a padded id again without its spaces: found by a review, with a time of
-    # its own, which doubled the column's
+    # `check_cells` matches a padded id again without its spaces, within the column's time, not with
+    # a time of its own that would double it
     import pandas as pd
 
     from peacetalks.checks import match_with_python

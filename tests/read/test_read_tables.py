@@ -104,7 +104,7 @@ def test_a_header_with_a_nul_byte_is_left_to_the_whole_file_reader(tmp_path: Pat
 
 @pytest.mark.parametrize(("setting", "expected"), [("4096", 4096), ("0", 16 << 20), ("-5", 16 << 20), ("lots", 16 << 20)])
 def test_batch_size_setting(setting: str, expected: int, monkeypatch: pytest.MonkeyPatch) -> None:
-    # 0 used to read no bytes at all: every batched table came out empty, with no problems.
+    # 0 would read no bytes at all: every batched table would come out empty, with no problems.
     monkeypatch.setenv("PEACETALKS_BATCH_BYTES", setting)
     assert batch_bytes() == expected
 
@@ -146,7 +146,7 @@ def test_a_batch_is_freed_once_the_caller_lets_go_of_it(tmp_path: Path, monkeypa
 
 
 def test_a_quote_left_open_is_reported_at_the_line_it_opens(tmp_path: Path) -> None:
-    # found by a README walk-through: reported at line 6, where reading stopped, with nothing wrong there
+    # reported at line 6, where reading stopped, with nothing wrong there
     from peacetalks.read.read_tables import read_table
 
     (tmp_path / "t.csv").write_text('id,note\na,x\nb,y\nc,"open\nd,z\ne,w"x\nf,v\n', encoding="utf-8")
@@ -178,7 +178,7 @@ def test_a_straight_quote_inside_a_quoted_value_makes_a_batch_be_read_whole(tmp_
 
 @pytest.mark.parametrize(("separator", "named"), [(";", "semicolons"), ("\t", "tabs")])
 def test_a_file_separated_by_semicolons_or_tabs_is_one_problem(tmp_path: Path, separator: str, named: str) -> None:
-    """Found by a README walk-through: saved with semicolons, a table gave a missing column for each
+    """saved with semicolons, a table gave a missing column for each
     field, an extra one for the whole header, and a ragged row for each line with a comma."""
     from peacetalks.read.read_tables import read_table
 
@@ -210,7 +210,7 @@ def test_a_ragged_row_s_hint_follows_whether_it_has_cells_too_many_or_too_few(tm
 
 
 def test_lines_that_each_open_a_quote_to_the_end_are_each_read_on_their_own(tmp_path: Path) -> None:
-    """Found by a review: read on from the next line after each, 16,000 such lines took 21.8 s."""
+    """Read on from the next line after each, such lines take quadratic time."""
     from peacetalks.read.read_tables import read_table
 
     (tmp_path / "t.csv").write_text('id,v,w\nk0,a",",x\nk1,a",",x\nk2,a",",x\n', encoding="utf-8")
@@ -221,7 +221,7 @@ def test_lines_that_each_open_a_quote_to_the_end_are_each_read_on_their_own(tmp_
 
 
 def test_a_quote_left_open_in_a_last_line_with_no_line_end_is_reported(tmp_path: Path) -> None:
-    """Found by a review: pyarrow read `"open quote never closed` as a plain value."""
+    """pyarrow read `"open quote never closed` as a plain value."""
     from peacetalks.read.read_tables import read_table
 
     (tmp_path / "t.csv").write_bytes(b'id,v\nk1,x\nk2,"open quote never closed')
@@ -229,7 +229,7 @@ def test_a_quote_left_open_in_a_last_line_with_no_line_end_is_reported(tmp_path:
 
 
 def test_a_column_named_with_a_semicolon_is_not_taken_for_another_separator(tmp_path: Path) -> None:
-    """Found by a review: a table of one column named `id;code` was reported as separated by semicolons."""
+    """a table of one column named `id;code` was reported as separated by semicolons."""
     from peacetalks.read.read_tables import read_table
 
     (tmp_path / "t.csv").write_text("id;code\na;1\nb;2\n", encoding="utf-8")
@@ -248,7 +248,7 @@ def test_quotes_that_follow_the_rules_keep_the_fast_path(tmp_path: Path) -> None
 
 @pytest.mark.parametrize("batch", [None, 32])
 def test_a_quote_left_open_in_the_last_record_is_not_read_to_the_end_of_the_file(tmp_path: Path, monkeypatch, batch) -> None:
-    # found by a review: pyarrow read `"open` and the line end after it as one cell, and nothing was reported
+    # pyarrow read `"open` and the line end after it as one cell, and nothing was reported
     from conftest import one_table_package
     from peacetalks.run.validate import validate_package
 
@@ -262,7 +262,7 @@ def test_a_quote_left_open_in_the_last_record_is_not_read_to_the_end_of_the_file
 
 
 def test_a_quote_left_open_in_the_header_is_a_syntax_problem_at_line_1(tmp_path: Path) -> None:
-    # found by a review: the rows were read into the header's last name, as a missing and an extra column
+    # the rows were read into the header's last name, as a missing and an extra column
     from peacetalks.read.read_tables import read_table
 
     (tmp_path / "t.csv").write_text('id,"note\na,x\nb,y\n', encoding="utf-8")

@@ -211,7 +211,7 @@ def bad_enum(root: Path) -> Expect:
 
 @case
 def allowed_value_with_a_space(root: Path) -> Expect:
-    # found by a README walk-through: the hint listed the allowed values, with no word of the space
+    # the hint listed the allowed values, with no word of the space
     line = set_cell(root / "data/actors.csv", "ukraine", "actor_type", "state ")
     rehash(root)
     return Expect("enum", "data/actors.csv", line, column="actor_type", hint="the value has spaces around it: 'state' is allowed")
@@ -337,7 +337,7 @@ def foreign_key_arity_mismatch(root: Path) -> Expect:
 
 @case
 def foreign_key_points_at_itself(root: Path) -> Expect:
-    # found by the fuzz test: a self-reference without "resource" on the key's own field
+    # a self-reference without "resource" on the key's own field
     path = root / "schemas/proposal_positions.schema.json"
     edit_json(path, lambda s: s["foreignKeys"][1]["reference"].pop("resource"))
     return Expect("schema", "schemas/proposal_positions.schema.json", nth_line_of(path, '"reference"', 2), message="itself")
@@ -345,7 +345,6 @@ def foreign_key_points_at_itself(root: Path) -> Expect:
 
 @case
 def primary_key_not_field_names(root: Path) -> Expect:
-    # found by the fuzz test
     path = root / "schemas/actors.schema.json"
     edit_json(path, lambda s: s.update(primaryKey=[["actor_id"]]))
     return Expect("schema", "schemas/actors.schema.json", line_of(path, '"primaryKey"') + 1, message="must list field names")
@@ -353,7 +352,6 @@ def primary_key_not_field_names(root: Path) -> Expect:
 
 @case
 def field_type_not_a_string(root: Path) -> Expect:
-    # found by the fuzz test
     path = root / "schemas/statuses.schema.json"
     edit_json(path, lambda s: field_of(s, "certainty").update(type=[]))
     return Expect("schema", "schemas/statuses.schema.json", line_of(path, '"type": []'), column="certainty")
@@ -361,7 +359,7 @@ def field_type_not_a_string(root: Path) -> Expect:
 
 @case
 def length_range_that_no_value_can_meet(root: Path) -> Expect:
-    # found by a review: Pandera refused to build the check ("empty interval"), an internal error
+    # Pandera refused to build the check ("empty interval"), an internal error
     path = root / "schemas/actors.schema.json"
     edit_json(path, lambda s: field_of(s, "name")["constraints"].update(minLength=5, maxLength=3))
     return Expect("schema", "schemas/actors.schema.json", line_of(path, '"minLength": 5'), column="name", message="greater than")
@@ -369,7 +367,7 @@ def length_range_that_no_value_can_meet(root: Path) -> Expect:
 
 @case
 def pattern_that_engines_read_differently(root: Path) -> Expect:
-    # found by a review's fuzzer: Python's FutureWarning reached stderr, naming pandas' and Pandera's files
+    # Python's FutureWarning reached stderr, naming pandas' and Pandera's files
     path = root / "schemas/actors.schema.json"
     edit_json(path, lambda s: field_of(s, "actor_id")["constraints"].update(pattern="^[[a-z]][a-z0-9_]*$"))
     line = line_of(path, '"^[[a-z]][a-z0-9_]*$"')
@@ -404,7 +402,7 @@ def constraints_of(update: dict) -> Callable[[dict], None]:
     return lambda field: field["constraints"].update(update)
 
 
-# Each found by a review unless said otherwise, with what it did before.
+# Each with the wrong result it guards against.
 FIELD_CASES = {
     # one `pattern` problem per table with no line, and RE2's error as the value
     "pattern_that_re2_refuses": field_edit(
@@ -425,7 +423,7 @@ FIELD_CASES = {
     ),
     # its reader fills in what a cell leaves out from the day it runs
     "date_format_any": field_edit("sources", "published", lambda f: f.update(format="any"), '"format": "any"', hint="%d/%m/%Y"),
-    # (not a review's) every cell written with a decimal comma would have been a false type problem
+    # every cell written with a decimal comma would have been a false type problem
     "decimal_comma_not_read": field_edit(
         "statuses", "value", lambda f: f.update(decimalChar=","), '"decimalChar"', message="not read here"
     ),
@@ -450,7 +448,7 @@ FIELD_CASES = {
         "enum-type",
         message="enum value 12345 is not text",
     ),
-    # (not a review's) Table Schema v2 has it; neither this validator nor frictionless 5.21 checks it
+    # Table Schema v2 has it; neither this validator nor frictionless 5.21 checks it
     "json_schema_constraint": field_edit(
         "actors", "name", constraints_of({"jsonSchema": {"type": "string"}}), '"jsonSchema"', message="not checked"
     ),
@@ -460,7 +458,7 @@ CASES.update(FIELD_CASES)
 
 @case
 def number_bound_too_large_for_a_float(root: Path) -> Expect:
-    # found by a review: a `range` problem with no line, and Python's OverflowError as its value
+    # a `range` problem with no line, and Python's OverflowError as its value
     path = root / "schemas/statuses.schema.json"
     text = path.read_text(encoding="utf-8").replace('"minimum": 0', '"exclusiveMinimum": 1' + "0" * 400)
     path.write_text(text, encoding="utf-8")
@@ -500,7 +498,7 @@ def duplicate_resource_names(root: Path) -> Expect:
 
 @case
 def resource_name_not_a_string(root: Path) -> Expect:
-    # found by the fuzz test (it crashed the frictionless second opinion)
+    # it must not crash the frictionless second opinion
     path = root / "datapackage.json"
     edit_json(path, lambda d: resource_of(d, "framings").update(name=[]))
     return Expect("descriptor", "datapackage.json", line_of(path, '"name": []'))
@@ -661,7 +659,7 @@ def as_reported(problems) -> list[tuple]:
 
 @pytest.mark.parametrize("batch", [None, 1_024])
 def test_a_straight_quote_inside_a_quoted_value_is_one_problem_at_its_line(package_dir: Path, monkeypatch, batch) -> None:
-    """Found by a README walk-through: typed for the curly quotes, `"not easy"` inside a quoted
+    """typed for the curly quotes, `"not easy"` inside a quoted
     description lost a quote and gained one at the end of the value, and the package was valid
     (pyarrow reads on without a word). Whole and in batches, one problem, and the row's key is
     still there for the rows pointing at it."""
@@ -677,7 +675,7 @@ def test_a_straight_quote_inside_a_quoted_value_is_one_problem_at_its_line(packa
 
 
 def test_after_a_record_the_csv_module_refuses_the_rest_of_the_table_is_checked(package_dir: Path) -> None:
-    """Found by the same walk-through: a stray quote on line 2 stopped the reading there, so a slip on
+    """a stray quote on line 2 stopped the reading there, so a slip on
     line 3 went unreported, and every row pointing at the rows after line 2 was reported as dangling."""
     meetings = package_dir / "data/meetings.csv"
     replace_in(meetings, "the war in Ukraine, of which", 'the war in "Ukraine", of which')
@@ -696,7 +694,7 @@ def test_after_a_record_the_csv_module_refuses_the_rest_of_the_table_is_checked(
 
 
 def test_an_empty_table_is_one_problem_not_one_for_each_row_pointing_at_it(package_dir: Path) -> None:
-    """Found by the same walk-through: an empty actors.csv got 55 `foreign-key` findings from
+    """an empty actors.csv got 55 `foreign-key` findings from
     frictionless's pass, with no column."""
     (package_dir / "data/actors.csv").write_bytes(b"")
     rehash(package_dir)
@@ -715,7 +713,7 @@ def test_a_table_saved_with_semicolons_is_one_problem(package_dir: Path) -> None
 
 
 def test_a_file_that_grew_is_not_said_to_be_cut_short(package_dir: Path) -> None:
-    # found by a README walk-through: a file that grew was said to be "edited or cut short"
+    # a file that grew was said to be "edited or cut short"
     path = package_dir / "data/statuses.csv"
     size = path.stat().st_size
     path.write_bytes(path.read_bytes() + b"\n")
@@ -792,6 +790,59 @@ def test_internal_error_in_json_is_a_record(package_dir: Path, monkeypatch: pyte
     assert code == 1
     assert report["valid"] is False
     assert [(p["rule"], p["file"]) for p in report["problems"]] == [("internal-error", "data/sources.csv")]
+
+
+def explode_on(name: str, check: Callable) -> Callable:
+    """`check`, but raising a KeyError for the table called `name`."""
+
+    def exploding(table, resource, **options):
+        if resource.name == name:
+            raise KeyError("boom")
+        return check(table, resource, **options)
+
+    return exploding
+
+
+@pytest.mark.parametrize("batches", [False, True])
+def test_internal_error_names_the_table_whose_check_failed(package_dir: Path, monkeypatch: pytest.MonkeyPatch, batches: bool) -> None:
+    import peacetalks.checks.check_data
+
+    if batches:
+        in_batches(monkeypatch, 1000)  # two tables at a time, the failing one in batches
+    monkeypatch.setattr(peacetalks.checks.check_data, "check_table", explode_on("statuses", peacetalks.checks.check_data.check_table))
+    result = CliRunner().invoke(main, ["validate", str(package_dir)])
+    assert result.exit_code == 1
+    assert result.stderr == "error: the validator failed while reading data/statuses.csv: KeyError: 'boom' [internal-error]\n"
+
+
+def test_internal_error_in_the_integrity_check_names_the_file_being_hashed(package_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import peacetalks.checks.check_integrity
+
+    digest = peacetalks.checks.check_integrity.file_digest
+
+    def explode(path, algorithm="sha256"):
+        if Path(path).name == "actors.csv":
+            raise RuntimeError("disk on fire")
+        return digest(path, algorithm)
+
+    monkeypatch.setattr(peacetalks.checks.check_integrity, "file_digest", explode)
+    code, report, _ = run_cli(package_dir)
+    assert code == 1
+    assert [(p["rule"], p["file"], p["message"]) for p in report["problems"]] == [
+        ("internal-error", "data/actors.csv", "the validator failed while reading data/actors.csv: RuntimeError: disk on fire")
+    ]
+
+
+def test_internal_error_in_the_descriptor_checks_names_the_descriptor(package_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import peacetalks.checks.check_descriptor
+
+    def explode(package):
+        raise TypeError("boom")
+
+    monkeypatch.setattr(peacetalks.checks.check_descriptor, "check_descriptor", explode)
+    code, report, _ = run_cli(package_dir)
+    assert code == 1
+    assert [(p["rule"], p["file"]) for p in report["problems"]] == [("internal-error", "datapackage.json")]
 
 
 def test_text_report_groups_by_file_and_counts(package_dir: Path) -> None:

@@ -72,7 +72,7 @@ def test_a_dangling_foreign_key_suggests_the_key_it_may_have_meant(package_dir, 
 
 
 def test_the_suggestions_stop_after_a_few_values_and_skip_long_keys(monkeypatch):
-    # found by a review: a column of wrong keys against 5,000 parent keys took minutes (12 ms a value)
+    # a column of wrong keys against 5,000 parent keys took minutes (12 ms a value)
     from peacetalks.checks import check_links
 
     monkeypatch.setattr(check_links, "HINT_VALUES", 2)
@@ -89,7 +89,7 @@ def test_keys_that_differ_in_their_digits_alone_are_not_suggested():
 
 
 def test_a_key_that_differs_only_in_spaces_or_capitals_is_not_offered_as_the_fix():
-    """Found by a README walk-through: with `russia ` (a stray space) as the key, every row holding
+    """with `russia ` (a stray space) as the key, every row holding
     `russia` was told "did you mean 'russia '?", to copy the slip."""
     from peacetalks.checks.check_links import close_keys
 
@@ -314,7 +314,7 @@ def test_a_padded_id_that_fails_its_pattern_without_the_spaces_too_gets_both_pro
 
 
 def test_a_padded_missing_value_in_an_id_column_is_only_a_whitespace_problem(tmp_path):
-    # found by a review: " NA" without its spaces is a missing value, no id to match the pattern against
+    # " NA" without its spaces is a missing value, no id to match the pattern against
     from conftest import one_table_package
 
     fields = [
@@ -400,7 +400,7 @@ def test_without_sched_getaffinity(monkeypatch):
 
 def test_source_texts_read_in_batches_are_all_kept(package_dir, monkeypatch):
     """A table of source texts checked in batches: the quotes that cite its first rows are still
-    looked up (each batch's texts used to replace the last ones)."""
+    looked up (each batch's texts add to the last ones, not replace them)."""
 
     sources = package_dir / "data/sources.csv"
     header, first = sources.read_text(encoding="utf-8").splitlines()[:2]
@@ -469,7 +469,7 @@ def test_a_unique_column_reports_each_repeat_not_the_first_row(tmp_path, monkeyp
 
 @pytest.mark.parametrize("batch_bytes", [None, 300], ids=["whole table", "in batches"])
 def test_a_repeated_primary_key_names_the_line_it_first_appears_on(package_dir, monkeypatch, batch_bytes):
-    """Found by a README walk-through: the `primary-key` problem did not say which line it repeats."""
+    """the `primary-key` problem did not say which line it repeats."""
     topics = package_dir / "data/meeting_topics.csv"
     lines = topics.read_text(encoding="utf-8").split("\n")
     lines.insert(6, lines[2])  # line 3's row again, as line 7
@@ -787,7 +787,7 @@ def test_a_frictionless_finding_of_our_rule_in_another_column_of_the_line_is_kep
 
 
 def test_a_year_enum_holds_years(tmp_path):
-    # found by a review: `true` passed as a year (1 == True let the cell 1 through), and so did 20250
+    # `true` passed as a year (1 == True let the cell 1 through), and so did 20250
     fields = [
         {"name": "id", "type": "integer", "description": "Row."},
         {"name": "year", "type": "year", "description": "A year.", "constraints": {"enum": [2025, True, 20250]}},

@@ -142,11 +142,11 @@ def test_site_refuses_a_folder_that_is_not_empty_unless_forced(tmp_path):
     output.mkdir()
     (output / "mine.txt").write_text("keep", encoding="utf-8")
     runner = CliRunner()
-    refused = runner.invoke(main, ["site", str(output), "--package", str(ROOT)])
+    refused = runner.invoke(main, ["site", str(output), str(ROOT)])
     assert refused.exit_code == 2
     assert "is a folder that is not empty; pass --force" in refused.output
     assert (output / "mine.txt").read_text(encoding="utf-8") == "keep"
-    forced = runner.invoke(main, ["site", str(output), "--package", str(ROOT), "--force"])
+    forced = runner.invoke(main, ["site", str(output), str(ROOT), "--force"])
     assert forced.exit_code == 0, forced.output
     assert f"wrote {output / 'index.html'}" in forced.output
     assert not (output / "mine.txt").exists() and (output / "index.html").is_file()
@@ -156,10 +156,10 @@ def test_site_refuses_a_file_and_the_package_folder(tmp_path):
     runner = CliRunner()
     file = tmp_path / "page.html"
     file.write_text("x", encoding="utf-8")
-    refused = runner.invoke(main, ["site", str(file), "--package", str(ROOT)])
+    refused = runner.invoke(main, ["site", str(file), str(ROOT)])
     assert refused.exit_code == 2 and f"Directory '{file}' is a file" in refused.output
     root = copy_package(tmp_path / "package")
-    refused = runner.invoke(main, ["site", str(root), "--package", str(root), "--force"])
+    refused = runner.invoke(main, ["site", str(root), str(root), "--force"])
     assert refused.exit_code == 2 and "holds the package itself" in refused.output
     assert (root / "datapackage.json").is_file()
 
@@ -169,7 +169,7 @@ def test_site_of_an_invalid_package_reports_its_problems(tmp_path):
     table = root / "data" / "actors.csv"
     table.write_text(table.read_text(encoding="utf-8").replace(",state,", ",country,", 1), encoding="utf-8")
     rehash(root)
-    result = CliRunner().invoke(main, ["site", str(tmp_path / "out"), "--package", str(root)])
+    result = CliRunner().invoke(main, ["site", str(tmp_path / "out"), str(root)])
     assert result.exit_code == 1
     assert 'data/actors.csv\n  line 2, column actor_type: "country" [enum]' in result.output
     assert not (tmp_path / "out").exists()

@@ -16,12 +16,15 @@ from peacetalks.model.read_patterns import BACKTRACKING_HINT, forget_undecided, 
 from peacetalks.read.read_tables import RawTable
 from peacetalks.report.problems import Problem
 
+# Also said by `load()` of a value its categorical cannot hold.
+ENUM_MESSAGE = "not one of the allowed values"
+
 # Pandera check name -> (rule, message).
 PANDERA_RULES = {
     "not_nullable": ("required", "a value is required"),
     "field_uniqueness": ("unique", "the value appears on an earlier line"),
     "multiple_fields_uniqueness": ("primary-key", "the primary key repeats an earlier row"),
-    "enum": ("enum", "not one of the allowed values"),
+    "enum": ("enum", ENUM_MESSAGE),
     "pattern": ("pattern", "does not match the pattern"),
     "length": ("length", "the text is too short or too long"),
     "minimum": ("range", "below the minimum"),
@@ -145,7 +148,7 @@ def pandera_problems(
             allowed = enum_values(field) or []
             hint = allowed_hint(allowed, resource.schema_file)
             if isinstance(value, str) and value != value.strip() and value.strip() in allowed:
-                # Found by a README walk-through: `"agreed "` was shown the list it is in, with no word of the space.
+                # Otherwise `"agreed "` is shown the list it is in, with no word of the space.
                 hint = f"the value has spaces around it: {value.strip()!r} is allowed"
         elif rule == "pattern" and field is not None:
             pattern = field["constraints"]["pattern"]
@@ -168,15 +171,15 @@ def pandera_problems(
 
 
 def first_lines(text: pd.DataFrame, columns: list[str], repeats: list[int]) -> dict[tuple, int]:
-    """The line on which the values of `columns` on each of the lines `repeats` first appear (found
-    by a README walk-through: a repeated key did not say which line it repeats). The table's rows
+    """The line on which the values of `columns` on each of the lines `repeats` first appear, so that
+    a repeated key says which line it repeats. The table's rows
     are narrowed to those holding a repeated value in each key column (`isin`, a mask of one byte a
     row: a pass of `duplicated` over a million keys added 80 MB to the peak), and compared there."""
     import numpy as np
 
     wanted = {tuple(values) for values in text.loc[repeats, columns].itertuples(index=False, name=None)}
-    # Narrowed by each key column (by the first alone, a column of three values left 667,000 of
-    # 2 million rows to the loop below: 0.86 s; found by a review).
+    # Narrowed by each key column: by the first alone, a column of a few values leaves most rows
+    # to the loop below.
     keep = np.ones(len(text), dtype=bool)
     for at, name in enumerate(columns):
         keep &= text[name].isin({values[at] for values in wanted}).to_numpy()
@@ -193,9 +196,8 @@ def first_lines(text: pd.DataFrame, columns: list[str], repeats: list[int]) -> d
 HINT_VALUES = 30
 
 # A table (or batch) of fewer rows has its value checks run on every row (`run_pandera`): encoding
-# each column and a second Pandera run cost more than they save. Measured on actors-like tables
-# (`check_table` and `check_cells`), row by row against by value: 22 ms against 31 at 300 rows,
-# 27 against 32 at 12,000, 48 against 46 at 60,000, 121 against 96 at 240,000.
+# each column and a second Pandera run cost more than they save (on actors-like tables, the two
+# take about as long near this many rows).
 BY_VALUE_MIN_ROWS = 10_000
 
 

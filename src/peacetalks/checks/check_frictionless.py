@@ -181,7 +181,7 @@ def too_long(limit: float) -> Problem:
     a machine far slower than expected, or a cell one of frictionless's own readers cannot get
     through."""
     hint = (
-        "frictionless reads the data row by row, some 3.5 MB a second on the machine measured; its findings on the "
+        "frictionless reads the data row by row, a few MB a second; its findings on the "
         "descriptor and all of this validator's checks stand; `--frictionless descriptor` leaves its pass out"
     )
     message = f"frictionless's pass over the data did not finish within {limit:.0f} s and was stopped; the rest of this report stands"
@@ -204,9 +204,8 @@ CHILD = (
 
 def start_data_pass(package: Package) -> DataPass | None:
     """`check_with_frictionless(full=True)` in a child process, started before our own checks so
-    that it runs on the other core meanwhile: on the real package, `validate` took 1.54-1.78 s
-    with the pass in the validator's own process, and 1.07-1.33 s (about as long as without it)
-    with the pass beside. None when no child can start; `DataPass.findings` gives the findings.
+    that it runs on the other core meanwhile: `validate` then takes about as long as without it.
+    None when no child can start; `DataPass.findings` gives the findings.
     The child's stdin stays open until they are read (`STOP_WITH_PARENT`)."""
     import json
 
@@ -350,8 +349,8 @@ def declared_dialect():
     """Frictionless reads each CSV file with the dialect that `csv.Sniffer` guesses from its first
     lines, within what the descriptor declares. Data Package declares it (the defaults: comma,
     double quote), so the guess adds nothing, and the Sniffer's regular expression backtracks on a
-    long quoted run of commas: one cell of 30,000 commas took 36 s, the file being opened once
-    per foreign key that points at it (found by the fuzz test). While frictionless runs, the
+    long quoted run of commas, for seconds per cell, and the file is opened once per foreign key
+    that points at it. While frictionless runs, the
     Sniffer "guesses" the default dialect, with the declared delimiter when there is one; our
     own threads are done by then, and none of them uses the Sniffer."""
     import csv

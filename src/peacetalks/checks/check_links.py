@@ -106,8 +106,8 @@ def close_keys(parent: pd.DataFrame, reference: list[str]):
         # Keys that differ in their digits alone (article_1003, article_1) are other keys, not a typo.
         if not close or letters(close[0]) == letters(value):
             return None
-        # A key that differs only in spaces or case is as likely the slip as the value (found by a
-        # README walk-through: "did you mean 'russia '?" asked to copy a stray space into every row).
+        # A key that differs only in spaces or case is as likely the slip as the value: "did you mean
+        # 'russia '?" would ask to copy a stray space into every row.
         for differs, same in (("spaces around it", str.strip), ("capitals", str.casefold)):
             if same(close[0]) == same(value):
                 return f"the table it points at has {close[0]!r}, which differs from it only in {differs}: fix whichever is wrong"

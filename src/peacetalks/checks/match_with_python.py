@@ -101,7 +101,7 @@ def match_with_python(pattern: str, values: list[str], limit: float | None = Non
     command = [sys.executable, "-I", "-S", *CHILD]
     # The request from a file, not a pipe: `answer_of` asks `communicate` again every tick, and
     # `communicate` writes its input in the first call alone (the rest of a request over a pipe's
-    # worth, or not read within the first tick, was never sent: found by a review).
+    # worth, or not read within the first tick, would never be sent).
     try:
         with tempfile.TemporaryFile() as given:
             given.write(json.dumps(request).encode("ascii"))

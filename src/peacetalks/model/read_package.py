@@ -280,7 +280,7 @@ def line_at(lines: dict[JsonPath, int], path: JsonPath) -> int | None:
 
 class JsonLines:
     """The lines of a JSON file's keys (`json_lines`), walked the first time a problem asks for
-    one: a valid package asks for none, and the walk, character by character in Python, took
+    one: a valid package asks for none, and the walk, character by character in Python, costs
     about 50 ms over this package's descriptor and schemas."""
 
     def __init__(self, path: Path):

@@ -86,7 +86,7 @@ def engine_problem(pattern: str) -> tuple[str, str | None] | None:
     probe = text_column(pd.Series(["x"], dtype="str"), [""])
     if runs_on_python(pattern, probe):
         # Never RE2's (`\s`, a lookaround, ...): nothing to ask it, and Python's `re` can backtrack
-        # for hours on one letter, `(?:a?|b?){36}\s` on "x" (found by a review).
+        # for hours on one letter, `(?:a?|b?){36}\s` on "x".
         return None
     try:
         probe.str.match(anchored(pattern))
@@ -166,8 +166,7 @@ def one_time_limit_per_table():
     """Within it, a column's time for matching its values with Python's `re` (`match_with_python.
     column_limit`: 10 s, plus 2 s per million characters) is one for the whole table, carried from batch to batch,
     and shared with the match of its padded ids without their spaces (`check_cells`): not 10 s
-    more for each of a large table's batches (found by a review: 7 batches of values that all
-    backtrack took 72 s)."""
+    more for each of a large table's batches."""
     _TIME_LEFT.seconds = {}
     try:
         yield

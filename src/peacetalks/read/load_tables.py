@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from peacetalks.checks.check_data import check_header
+from peacetalks.checks.check_data import ENUM_MESSAGE, check_header
 from peacetalks.model.convert_types import convert_frame, enum_values, read_schema_value
 from peacetalks.model.read_package import DESCRIPTOR, find_descriptor, read_package
 from peacetalks.read.read_sources import read_resource, relocate
@@ -72,7 +72,7 @@ def values_outside_enums(text: pd.DataFrame, typed: pd.DataFrame, resource, file
         outside = column.notna() & ~column.isin([read_schema_value(value, field) for value in allowed])
         for line in column.index[outside]:
             problems.append(
-                Problem.at(file, "enum", "not one of the allowed values", line=int(line), column=name, value=text.at[line, name])
+                Problem.at(file, "enum", ENUM_MESSAGE, line=int(line), column=name, value=text.at[line, name])
             )
     return problems
 

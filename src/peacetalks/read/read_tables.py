@@ -225,8 +225,8 @@ def quoted_wrongly(table, raw, header_lines: int = 0, dialect: Dialect = PLAIN) 
     if not holding.any():
         return False
     # Every line of the file as one Arrow array over its own bytes, line ends included; the lines
-    # looked at are taken from it and matched at once. (A csv reader made for each of 800,000 lines
-    # with a doubled quote took 1.7 s, where pyarrow's parse took 0.12 s: found by a review.)
+    # looked at are taken from it and matched at once: a csv reader made for each line with a
+    # doubled quote would cost many times pyarrow's parse.
     starts = np.concatenate(([0], np.flatnonzero(np.frombuffer(raw, dtype=np.uint8) == ord("\n")) + 1))
     if starts[-1] != len(raw):
         starts = np.append(starts, len(raw))
@@ -246,8 +246,8 @@ def quoted_wrongly(table, raw, header_lines: int = 0, dialect: Dialect = PLAIN) 
 OPEN_QUOTE_HINT = 'a value with a comma, a quote or a line break needs double quotes around it, and a quote inside it doubled ("")'
 
 
-# By whether the row has more cells than the header, or fewer (found by a README walk-through: a
-# column added to the header but not to the rows was told about commas inside values).
+# By whether the row has more cells than the header, or fewer: a column added to the header but not
+# to the rows has nothing to do with commas inside values.
 RAGGED_HINTS = {
     True: "a comma inside a value needs the value in double quotes",
     False: "every row needs a cell for each column of the header, an empty one too (two commas in a row): "
@@ -296,8 +296,7 @@ def read_with_csv_module(text: str, file: str, width: int, dialect: Dialect = PL
     except (StopIteration, csv.Error):
         source.next = 1
     # After a quote left open to the end of the file, each line is read as a record of its own: read
-    # on from each next line, a file whose lines each open such a quote took quadratic time (16,000
-    # lines: 21.8 s; found by a review).
+    # on from each next line, a file whose lines each open such a quote would take quadratic time.
     alone = False
     while True:
         start = source.next + 1
@@ -349,7 +348,7 @@ def other_separator(header: list[str], fields=(), dialect: Dialect = PLAIN) -> s
     """What a header of one cell, such as `meeting_id;proposal_id;quote`, was separated by instead of
     commas: semicolons (how a spreadsheet set to a language with decimal commas saves "CSV") or
     tabs. None for a header of several cells, or one name, or the name of one of the table's
-    `fields` (a column may be named `id;code`: found by a review)."""
+    `fields` (a column may be named `id;code`)."""
     if len(header) != 1 or header[0] in fields:
         return None
     for name, separator in (("semicolons", ";"), ("tabs", "\t"), ("commas", ",")):

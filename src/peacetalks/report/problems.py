@@ -132,34 +132,22 @@ def format_json(problems: list[Problem], checked: str, notes: Iterable[Problem] 
     return json.dumps(document, indent=2, ensure_ascii=False)
 
 
-def file_being_read(error: BaseException, default: str) -> str:
-    """The package file the validator was working on when `error` was raised.
+class CheckFailed(Exception):
+    """An unexpected error while checking `file`, raised from the original error (its `__cause__`):
+    the context that lets an internal error name the file it belongs to."""
 
-    Read from the failing call stack (innermost first): a `table` or `resource`
-    being checked, or the `file` / `relative` path a reader was given. The checks
-    need no bookkeeping for it, and an internal error still names its file.
-    """
-    frames = []
-    trace = error.__traceback__
-    while trace is not None:
-        frames.append(trace.tb_frame)
-        trace = trace.tb_next
-    for frame in reversed(frames):
-        names = frame.f_locals
-        for name, attribute in (("table", "file"), ("where", "file"), ("resource", "path")):
-            found = getattr(names.get(name), attribute, None)
-            if isinstance(found, str) and found:
-                return found
-        for name in ("file", "relative", "shown_as"):
-            if isinstance(names.get(name), str) and names[name]:
-                return names[name]
-    return default
+    def __init__(self, file: str):
+        super().__init__(file)
+        self.file = file
 
 
 def internal_error(error: BaseException, default: str) -> Problem:
-    """An unexpected failure of the validator itself, as one record (never a traceback)."""
-    file = file_being_read(error, default)
-    detail = shorten(f"{type(error).__name__}: {error}", 200)
+    """An unexpected failure of the validator itself, as one record (never a traceback), naming the
+    file of a `CheckFailed`, else `default`."""
+    file, cause = default, error
+    if isinstance(error, CheckFailed):
+        file, cause = error.file, error.__cause__ or error
+    detail = shorten(f"{type(cause).__name__}: {cause}", 200)
     return Problem.at(
         file,
         "internal-error",

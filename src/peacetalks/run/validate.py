@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from peacetalks.model.read_package import Package, read_package
-from peacetalks.report.problems import Problem, unique_sorted
+from peacetalks.report.problems import CheckFailed, Problem, unique_sorted
 from peacetalks.report.rules import HEADER, declared_profile, fails, in_profile, rule_kind, tagged
 
 if TYPE_CHECKING:
@@ -38,19 +38,31 @@ WHOLE_TABLE_KEYS = threading.Lock()
 # small calls (pandas, Pandera, pyarrow on a few rows) that each let go of the GIL and wait to
 # take it back, so a second thread mostly waits for the first; and frictionless's pass over the
 # data of a package this small ("auto", `check_frictionless.FULL_CHECK_MAX_BYTES`, also 20 MB)
-# runs on the other core. Measured with `peacetalks validate`, one thread against two, alternating:
-# the real package (54 KB), 0.80-0.93 s against 0.85-1.04 s (8 runs each); 1 MB with
-# `--frictionless off`, 0.89-0.95 against 0.94-0.97 s; 8.6 and 18 MB, the same within the noise;
-# 86 MB, 1.60-1.80 against 1.45-1.66 s.
+# runs on the other core. One thread against two: the same within the noise up to 18 MB, two
+# faster from about 80 MB.
 ONE_THREAD_MAX_BYTES = 20_000_000
 
 # For a check that cannot be stopped early (one table at a time, in the main thread).
 NEVER = threading.Event()
 
 # Memory freed by batches is handed back to the system every few batches, not after each: the
-# next batch faults it all in again (about 0.4 s of CPU at 1M rows when done after every batch),
-# and a few batches' fragments add little to the peak (measured: 1M, 540 MB; 10M, 2,752 MB).
+# next batch faults it all in again, and a few batches' fragments add little to the peak.
 RELEASE_EVERY = 3
+
+
+@contextlib.contextmanager
+def checking(file: str):
+    """Within it, an unexpected error is raised again as `CheckFailed(file)`, from the original, so
+    that the report names the file it belongs to; the innermost file named wins. A stop (Ctrl-C, or
+    `CancelledError` when the schedule of the tables is stopped) passes through unchanged."""
+    from concurrent.futures import CancelledError
+
+    try:
+        yield
+    except (CheckFailed, CancelledError):
+        raise
+    except Exception as error:
+        raise CheckFailed(file) from error
 
 
 @dataclass
@@ -87,7 +99,6 @@ def run_checks(package: Package, problems: list[Problem], frictionless: str) -> 
     from concurrent.futures import ThreadPoolExecutor
 
     from peacetalks.checks.check_frictionless import small_enough, start_data_pass
-    from peacetalks.checks.check_integrity import check_integrity
 
     data_pass = None
     try:
@@ -96,7 +107,7 @@ def run_checks(package: Package, problems: list[Problem], frictionless: str) -> 
         # beside the table checks. On a small package, frictionless's pass over the data runs in a
         # process of its own from the start as well.
         with ThreadPoolExecutor(1) as pool:
-            integrity = pool.submit(check_integrity, package)
+            integrity = pool.submit(check_integrity_of_each, package)
             small = small_enough(package)
             # On a large package both cores are busy with our own checks already: frictionless's
             # pass (asked for with "full") would only add its memory to ours; it runs after them.
@@ -106,7 +117,8 @@ def run_checks(package: Package, problems: list[Problem], frictionless: str) -> 
                 data_pass = start_data_pass(package)
             from peacetalks.checks.check_descriptor import check_descriptor
 
-            problems = problems + check_descriptor(package)
+            with checking(package.path.name):
+                problems = problems + check_descriptor(package)
             if blocks_frictionless(problems) and data_pass is not None:
                 data_pass.stop()
                 data_pass = None
@@ -149,6 +161,17 @@ def run_checks(package: Package, problems: list[Problem], frictionless: str) -> 
     return Outcome(unique_sorted(relocate(package, pointing_at_unread_rows(package, without_echoes(problems)))), counts)
 
 
+def check_integrity_of_each(package: Package) -> list[Problem]:
+    """`check_integrity` one file at a time, so that an error names the file being hashed."""
+    from peacetalks.checks.check_integrity import check_integrity
+
+    problems: list[Problem] = []
+    for resource in package.resources:
+        with checking(resource.path):
+            problems += check_integrity(dataclasses.replace(package, resources=[resource]))
+    return problems
+
+
 # Frictionless's words for a broken schema: after a schema problem of our own, which names the
 # file and line, they only repeat it without a place.
 SCHEMA_ECHOES = {"frictionless:schema-error", "frictionless:field-error"}
@@ -184,9 +207,10 @@ def check_left_to_frictionless(package: Package, usable: list) -> list[Problem]:
     problems: list[Problem] = []
     for resource in usable:
         if fields_read_by_frictionless(resource):
-            table = read_resource(package.root, resource)
-            if table.header:
-                problems += check_frictionless_cells(table, resource)
+            with checking(resource.path):
+                table = read_resource(package.root, resource)
+                if table.header:
+                    problems += check_frictionless_cells(table, resource)
     return problems
 
 
@@ -307,7 +331,8 @@ def check_tables(package: Package, usable, problems: list[Problem], read: list |
         # Foreign keys loop between tables: every typed table is kept and joined at the end.
         frames: dict[str, pd.DataFrame] = {}
         for resource in usable:
-            table_problems, typed, count = check_whole_table(package, resource, None, files, texts, read)
+            with checking(resource.path):
+                table_problems, typed, count = check_whole_table(package, resource, None, files, texts, read)
             problems += table_problems
             if typed is not None:
                 frames[resource.name], counts[resource.name] = typed, count
@@ -448,10 +473,11 @@ def check_one_table(package: Package, resource, parents, files, texts, needed, s
     once they are done).
     Returns its problems, the key columns kept for the tables that point at it, and its row
     count (None when it has no readable header)."""
-    streamed = check_in_batches(package, resource, parents, files, texts, needed, stopped, read)
-    if streamed is not None:
-        return streamed
-    table_problems, typed, count = check_whole_table(package, resource, parents, files, texts, read)
+    with checking(resource.path):
+        streamed = check_in_batches(package, resource, parents, files, texts, needed, stopped, read)
+        if streamed is not None:
+            return streamed
+        table_problems, typed, count = check_whole_table(package, resource, parents, files, texts, read)
     if typed is None:
         return table_problems, None, None
     keep = [c for c in typed.columns if c in needed.get(resource.name, set())]
@@ -669,7 +695,7 @@ def check_across_tables(package: Package, frames, files, texts: dict | None = No
 
 def damaged(problems: list[Problem]) -> bool:
     """Our reader already located damage in a file; frictionless's row reader can take minutes on the
-    same file (one row with 47,000 stray commas took 7.5 minutes) and would only repeat it."""
+    same file (a row of tens of thousands of stray commas) and would only repeat it."""
     return any(p.rule in STRUCTURAL_RULES for p in problems)
 
 
