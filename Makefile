@@ -27,9 +27,11 @@ test: $(BIN)/.installed-test
 hashes: $(BIN)/.installed
 	$(BIN)/peacetalks hash .
 
-# After a change to the data or the schemas: data dictionary, ER diagram, picture.
+# After a change to the data, the schemas or the rule registry: data dictionary, ER diagram,
+# judgement calls, picture, and docs/rules.md.
 docs: $(BIN)/.installed
 	$(BIN)/peacetalks docs .
+	$(BIN)/peacetalks rules --format markdown > docs/rules.md
 
 # The provenance page, in site/: open site/index.html in a browser.
 site: $(BIN)/.installed

@@ -123,10 +123,10 @@ def line_of_key(root, key: str) -> int:
 def test_a_file_read_otherwise_than_as_plain_csv_is_refused_at_its_line(tmp_path, name, options, key, value):
     from peacetalks.run.validate import validate_package
 
-    found = [
-        (p.rule, p.file, p.line, p.value) for p in validate_package(tmp_path_with(tmp_path, name, **options), frictionless="off").problems
-    ]
+    outcome = validate_package(tmp_path_with(tmp_path, name, **options), frictionless="off")
+    found = [(p.rule, p.file, p.line, p.value) for p in [*outcome.notes, *outcome.problems]]
     assert found == EXPECTED_REFUSALS[(name, key)](tmp_path)
+    assert outcome.valid is all(rule == "not-checked" for rule, *_ in found), "a note alone never fails a package"
 
 
 def tmp_path_with(tmp_path, name: str, **options):

@@ -109,6 +109,14 @@ def missing_file(root: Path) -> Expect:
 
 
 @case
+def table_path_is_a_folder(root: Path) -> Expect:
+    path = root / "data/framings.csv"
+    path.unlink()
+    path.mkdir()
+    return Expect("file-unreadable", "data/framings.csv", None, message="Is a directory")
+
+
+@case
 def missing_column(root: Path) -> Expect:
     path = root / "data/meeting_participants.csv"
     rows = rows_of(path)
@@ -820,10 +828,10 @@ def test_internal_error_in_the_integrity_check_names_the_file_being_hashed(packa
 
     digest = peacetalks.checks.check_integrity.file_digest
 
-    def explode(path, algorithm="sha256"):
+    def explode(path, *args, **kwargs):
         if Path(path).name == "actors.csv":
             raise RuntimeError("disk on fire")
-        return digest(path, algorithm)
+        return digest(path, *args, **kwargs)
 
     monkeypatch.setattr(peacetalks.checks.check_integrity, "file_digest", explode)
     code, report, _ = run_cli(package_dir)

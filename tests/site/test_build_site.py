@@ -4,7 +4,6 @@ builds are identical, the command's refusals, and that the committed screenshots
 from __future__ import annotations
 
 import csv
-import json
 import re
 from pathlib import Path
 
@@ -109,32 +108,14 @@ def test_every_fact_row_is_in_the_page_with_a_link_to_its_passage(built_site):
                 assert f'id="{row.group(1)}" tabindex="0" role="button"' in html
 
 
-def with_basis(root: Path) -> None:
-    """The statuses table with a `basis` column, as the data may have one day."""
-    schema_path = root / "schemas" / "statuses.schema.json"
-    schema = json.loads(schema_path.read_text(encoding="utf-8"))
-    schema["fields"].append({"name": "basis", "type": "string", "description": "Whether the status is stated or inferred."})
-    schema_path.write_text(json.dumps(schema, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    table = root / "data" / "statuses.csv"
-    with table.open(encoding="utf-8", newline="") as handle:
-        rows = list(csv.reader(handle))
-    rows[0].append("basis")
-    for number, row in enumerate(rows[1:]):
-        row.append("inferred" if number == 0 else "stated")
-    with table.open("w", encoding="utf-8", newline="") as handle:
-        csv.writer(handle, lineterminator="\n").writerows(rows)
-    rehash(root)
-
-
-def test_a_basis_column_is_shown_with_the_facts_when_the_data_has_one(built_site, tmp_path):
-    assert "basis:" not in (built_site / "index.html").read_text(encoding="utf-8")
-    root = copy_package(tmp_path / "package")
-    with_basis(root)
-    html = (write_site(read_for_export(root), tmp_path / "site") / "index.html").read_text(encoding="utf-8")
-    card = html.split('data-row="row-statuses-2">')[1].split("</article>")[0]
-    assert "<span>basis: <strong>inferred</strong></span>" in card
-    assert "<span>certainty: <strong>certain</strong></span>" in card
-    assert "<span>asserted by: <strong>the article itself</strong></span>" in card
+def test_each_fact_shows_whether_the_text_states_it_or_it_is_inferred(built_site):
+    html = (built_site / "index.html").read_text(encoding="utf-8")
+    stated = html.split('data-row="row-statuses-2">')[1].split("</article>")[0]  # peace_talks_ongoing
+    assert "<span>basis: <strong>stated</strong></span>" in stated
+    assert "<span>certainty: <strong>certain</strong></span>" in stated
+    assert "<span>asserted by: <strong>the article itself</strong></span>" in stated
+    inferred = html.split('data-row="row-statuses-4">')[1].split("</article>")[0]  # berlin_talks_not_easy
+    assert "<span>basis: <strong>inferred</strong></span>" in inferred
 
 
 def test_site_refuses_a_folder_that_is_not_empty_unless_forced(tmp_path):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import difflib
 import json
 import math
+import re
 from pathlib import Path
 
 # pandas, through convert_types: imported once frictionless's child has started (`validate.run_checks`),
@@ -166,6 +167,27 @@ def profile_problems(where: Located, extension) -> list[Problem]:
     return problems
 
 
+EMAIL = re.compile(r"[^@\s]+@[^@\s]+")
+
+
+def sources_problems(where: Located, sources, at: tuple) -> list[Problem]:
+    """A package's or resource's `sources`, as the Data Package profiles describe them: objects
+    whose `path`, if given, is a non-empty path or URL and whose `email` is an email address."""
+    problems = []
+    for number, source in enumerate(sources if isinstance(sources, list) else []):
+        here = (*at, "sources", number)
+        if not isinstance(source, dict):
+            problems.append(where.problem("descriptor", "a source must be an object", here))
+            continue
+        if "path" in source and (not isinstance(source["path"], str) or not source["path"].strip()):
+            message = "a source's `path` must be a path or URL"
+            problems.append(where.problem("descriptor", message, (*here, "path"), value=as_json(source["path"])))
+        if "email" in source and not (isinstance(source["email"], str) and EMAIL.fullmatch(source["email"])):
+            message = "a source's `email` must be an email address"
+            problems.append(where.problem("descriptor", message, (*here, "email"), value=as_json(source["email"])))
+    return problems
+
+
 def check_package_level(package: Package) -> list[Problem]:
     where = Located(package.root, DESCRIPTOR)
     descriptor = package.descriptor
@@ -174,6 +196,7 @@ def check_package_level(package: Package) -> list[Problem]:
         if not descriptor.get(key):
             problems.append(where.problem("metadata", f"the package needs `{key}`", (key,)))
     problems += profile_problems(where, descriptor.get("peacetalks", {}))
+    problems += sources_problems(where, descriptor.get("sources"), ())
     for key in ("name", "title", "description", "version", "$schema"):
         if key in descriptor and not isinstance(descriptor[key], str):
             problems.append(where.problem("descriptor", f"`{key}` must be a string", (key,), value=descriptor[key]))
@@ -192,6 +215,7 @@ def check_package_level(package: Package) -> list[Problem]:
         shown = name if isinstance(name, str) else f"resources[{number}]"
         problems += unknown_keys(where, item, RESOURCE_KEYS, f"resource {shown!r}", ("resources", number))
         problems += unread_file_options(where, item, f"resource {shown!r}", ("resources", number))
+        problems += sources_problems(where, item.get("sources"), ("resources", number))
     return problems
 
 

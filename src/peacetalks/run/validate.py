@@ -168,7 +168,10 @@ def check_integrity_of_each(package: Package) -> list[Problem]:
     problems: list[Problem] = []
     for resource in package.resources:
         with checking(resource.path):
-            problems += check_integrity(dataclasses.replace(package, resources=[resource]))
+            problems += check_integrity(dataclasses.replace(package, resources=[resource], files=[]))
+    for resource in package.files:  # resources that are not tables
+        with checking(resource.path):
+            problems += check_integrity(dataclasses.replace(package, resources=[], files=[resource]))
     return problems
 
 
