@@ -232,3 +232,19 @@ def test_a_spreadsheet_is_noted_and_nothing_else(tmp_path):
 def test_absolute_and_climbing_paths_stay_unsafe(tmp_path):
     root = package(tmp_path / "p", {}, path=["t1.csv", "../t2.csv"])
     assert [p[0] for p in found(root)] == ["unsafe-path"]
+
+
+def test_a_compressed_table_is_batched_by_the_size_of_its_content(tmp_path):
+    """A gzip or zip file records its content's size: a small archive of a large table is read in batches."""
+    from peacetalks.read.read_sources import batch_size
+
+    content = b"id,n\n" + b"a,1\n" * 50_000  # compresses to a few hundred bytes
+    root = package(tmp_path / "gz", {"t.csv.gz": gzip.compress(content)}, path="t.csv.gz")
+    found, _ = read_package(root)
+    assert batch_size(root, found.resources[0]) == len(content) > 10 * (root / "t.csv.gz").stat().st_size
+    archive = tmp_path / "t.zip"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as handle:
+        handle.writestr("t.csv", content)
+    root = package(tmp_path / "zip", {"t.zip": archive.read_bytes()}, path="t.zip", format="csv")
+    found, _ = read_package(root)
+    assert batch_size(root, found.resources[0]) == len(content)

@@ -408,14 +408,32 @@ def header_zone(root: Path, resource: Resource, sample: int = 1 << 20) -> int:
 # ---------------------------------------------------------------- batches
 
 
+# A compressed file whose content size is not recorded in it counts as this many times its size.
+COMPRESSION_RATIO = 10
+
+
 def batch_size(root: Path, resource: Resource) -> int | None:
-    """The stored size of a table that could be read in batches (one file), else None."""
+    """The size of the content of a table that could be read in batches (one file), else None: what
+    decides whether it is read whole or in batches, so a small gzip file of a large table is batched."""
+    import zipfile
+
     if resource.data is not None or len(resource.files) != 1:
         return None
+    path = root / resource.path
+    compression = resource.dialect.compression
     try:
-        return (root / resource.path).stat().st_size
-    except OSError:
-        return None
+        stored = path.stat().st_size
+        if compression == "gz" and stored >= 18:
+            with open(path, "rb") as handle:  # the last 4 bytes: the content's size, modulo 2**32
+                handle.seek(-4, 2)
+                recorded = int.from_bytes(handle.read(4), "little")
+            return max(recorded, stored)
+        if compression == "zip":
+            with zipfile.ZipFile(path) as archive:
+                return max((m.file_size for m in archive.infolist()), default=stored)
+        return stored * COMPRESSION_RATIO if compression else stored
+    except (OSError, ValueError, EOFError, zipfile.BadZipFile):
+        return None  # the whole-file reader says what is wrong
 
 
 def batch_header(root: Path, resource: Resource) -> list[str] | None:
