@@ -136,9 +136,8 @@ def read_document(path: Path, shown_as: str) -> tuple[dict | None, list[Problem]
     return read_yaml(path, shown_as) if is_yaml(path) else read_json(path, shown_as)
 
 
-def read_yaml(path: Path, shown_as: str) -> tuple[dict | None, list[Problem]]:
-    import yaml
-
+def read_utf8(path: Path, shown_as: str) -> tuple[str | None, list[Problem]]:
+    """A descriptor, schema or dialect file's text, or the problem that stops reading it."""
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
@@ -146,10 +145,18 @@ def read_yaml(path: Path, shown_as: str) -> tuple[dict | None, list[Problem]]:
     except OSError as error:
         return None, [Problem.at(shown_as, "file-unreadable", f"cannot read the file: {error.strerror or error}")]
     try:
-        text = raw.decode("utf-8")
+        return raw.decode("utf-8"), []
     except UnicodeDecodeError as error:
         line = raw[: error.start].count(b"\n") + 1
         return None, [Problem.at(shown_as, "encoding", "the file is not valid UTF-8", line=line)]
+
+
+def read_yaml(path: Path, shown_as: str) -> tuple[dict | None, list[Problem]]:
+    import yaml
+
+    text, problems = read_utf8(path, shown_as)
+    if text is None:
+        return None, problems
     try:
         document = yaml.safe_load(text)
     except yaml.YAMLError as error:
@@ -164,17 +171,9 @@ def read_yaml(path: Path, shown_as: str) -> tuple[dict | None, list[Problem]]:
 
 
 def read_json(path: Path, shown_as: str) -> tuple[dict | None, list[Problem]]:
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        return None, [Problem.at(shown_as, "file-missing", "file not found")]
-    except OSError as error:
-        return None, [Problem.at(shown_as, "file-unreadable", f"cannot read the file: {error.strerror or error}")]
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as error:
-        line = raw[: error.start].count(b"\n") + 1
-        return None, [Problem.at(shown_as, "encoding", "the file is not valid UTF-8", line=line)]
+    text, problems = read_utf8(path, shown_as)
+    if text is None:
+        return None, problems
     if text.startswith("\ufeff"):
         return None, [Problem.at(shown_as, "bom", "the file starts with a byte order mark (BOM); save it as UTF-8 without BOM", line=1)]
     try:
