@@ -75,7 +75,7 @@ def test_about_and_dictionary_explain_the_package(workbook):
 
 def test_text_that_looks_like_a_formula_stays_text(package_dir, tmp_path):
     csv = package_dir / "data" / "actors.csv"
-    replace_in(csv, "Its leaders spoke with Trump after the Berlin talks.", '"=HYPERLINK(""http://example.invalid"",""click"")"')
+    replace_in(csv, "Trump said he had spoken with its leaders after the Berlin talks.", '"=HYPERLINK(""http://example.invalid"",""click"")"')
     replace_in(csv, "Not a NATO member;", "+1 Not a NATO member;")
     # Such values only pass validation where the schema opts in; the export must still neutralise them.
     schema_path = package_dir / "schemas" / "actors.schema.json"
