@@ -753,18 +753,9 @@ def saved_as(folder: Path, variant: str, target: Path, defects: list[Defect]) ->
         source = folder / item["path"]
         declared_right = item.get("hash") == f"sha256:{file_digest(source)[0]}"
         if variant == "semicolons":
-            table = pacsv.read_csv(
-                source,
-                read_options=pacsv.ReadOptions(block_size=1 << 24),
-                parse_options=pacsv.ParseOptions(newlines_in_values=True),
-                convert_options=pacsv.ConvertOptions(
-                    column_types={name: pa.string() for name in header_names(source)},
-                    strings_can_be_null=False,
-                    quoted_strings_can_be_null=False,
-                    null_values=[],
-                ),
-            )
-            pacsv.write_csv(table, target / item["path"], pacsv.WriteOptions(delimiter=";", quoting_style="needed"))
+            # As a spreadsheet saves it: quotes only around the values that need them.
+            with open(source, encoding="utf-8", newline="") as rows, open(target / item["path"], "w", encoding="utf-8", newline="") as out:
+                csv.writer(out, delimiter=";", lineterminator="\n").writerows(csv.reader(rows))
             item["dialect"] = {**(item.get("dialect") or {}), "delimiter": ";"}
         elif variant == "cp1252":
             (target / item["path"]).write_bytes(source.read_text(encoding="utf-8").encode("cp1252"))
@@ -780,11 +771,6 @@ def saved_as(folder: Path, variant: str, target: Path, defects: list[Defect]) ->
             item["bytes"] = size
     (target / "datapackage.json").write_text(json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     return [dataclasses.replace(d, file=renamed.get(d.file, d.file)) for d in defects]
-
-
-def header_names(path: Path) -> list[str]:
-    with open(path, encoding="utf-8", newline="") as handle:
-        return next(csv.reader(handle))
 
 
 def real_package(repeat: int, package_path: Path = ROOT, pause: float = PAUSE) -> tuple[int, list[Run]]:

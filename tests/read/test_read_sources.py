@@ -248,3 +248,21 @@ def test_a_compressed_table_is_batched_by_the_size_of_its_content(tmp_path):
     root = package(tmp_path / "zip", {"t.zip": archive.read_bytes()}, path="t.zip", format="csv")
     found, _ = read_package(root)
     assert batch_size(root, found.resources[0]) == len(content)
+
+
+@pytest.mark.parametrize("encoding", ["cp1252", "iso8859-1", "iso8859-7"])
+def test_a_single_byte_encoding_is_transcoded_as_its_codec_does(encoding):
+    from peacetalks.read.read_sources import single_byte_to_utf8
+
+    text = "id,quote\na,“not easy” – ‘progress’ ÿ\nb,plain\n" if encoding == "cp1252" else "id,q\na,é ü\n"
+    if encoding == "iso8859-7":
+        text = "id,q\na,Ουκρανία\n"
+    stored = text.encode(encoding)
+    assert single_byte_to_utf8(stored, encoding) == stored.decode(encoding).encode("utf-8") == text.encode("utf-8")
+
+
+def test_bytes_a_single_byte_encoding_leaves_undefined_go_to_its_codec():
+    from peacetalks.read.read_sources import single_byte_to_utf8
+
+    assert single_byte_to_utf8(b"id\n\x81\n", "cp1252") is None  # 0x81 is not a cp1252 character
+    assert single_byte_to_utf8("id\n".encode("utf-16"), "utf-16") is None
