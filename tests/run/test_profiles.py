@@ -87,3 +87,10 @@ def test_the_cli_takes_a_profile(tmp_path):
     house = CliRunner().invoke(main, ["validate", str(root), "--profile", "house", "--format", "json"])
     assert house.exit_code == 1
     assert {p["rule"] for p in json.loads(house.stdout)["problems"]} >= {"metadata", "description", "primary-key-missing"}
+
+
+def test_a_header_label_with_spaces_is_read_as_its_field_and_only_the_house_rules_mind(tmp_path):
+    root = bare_package(tmp_path / "p", [{"name": "id", "type": "integer"}, {"name": "n", "type": "integer"}], "id, n\n1, 2\n3,4\n")
+    assert found(validate_package(root)) == [("type", "t.csv", 2, "n")]  # " 2" is no integer without skipInitialSpace
+    house = found(validate_package(root, profile="house"))
+    assert ("header-spaces", "t.csv", 1, "n") in house and ("type", "t.csv", 2, "n") in house

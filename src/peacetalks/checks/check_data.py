@@ -55,6 +55,7 @@ def check_header(table: RawTable, resource: Resource) -> tuple[pd.DataFrame, lis
     problems: list[Problem] = []
     expected = resource.field_names
     seen: set[str] = set()
+    spaced: dict[str, str] = {}
     if match == "partial" and not set(expected) & set(table.header):
         extra_allowed = missing_allowed = False  # partial: at least one field must be there
     for position, name in enumerate(table.header, start=1):
@@ -64,12 +65,20 @@ def check_header(table: RawTable, resource: Resource) -> tuple[pd.DataFrame, lis
                     table.file, "duplicate-column", f"column {position} repeats the header {name!r}", line=table.header_line, column=name
                 )
             )
-        elif name != name.strip() and name.strip() in expected:
+        elif name != name.strip() and name.strip() in expected and name.strip() not in table.header:
+            # Read as that field: the label breaks a SHOULD of the standard, a house rule.
             problems.append(
                 Problem.at(
-                    table.file, "header", "the header has spaces around the name", line=table.header_line, column=name.strip(), value=name
+                    table.file,
+                    "header-spaces",
+                    "the header has spaces around the name",
+                    line=table.header_line,
+                    column=name.strip(),
+                    value=name,
                 )
             )
+            spaced[name] = name.strip()
+            name = name.strip()
         elif name not in expected and not extra_allowed:
             problems.append(
                 Problem.at(
@@ -108,7 +117,7 @@ def check_header(table: RawTable, resource: Resource) -> tuple[pd.DataFrame, lis
             )
         )
     present = [name for name in expected if name in seen]
-    frame = table.frame.loc[:, ~table.frame.columns.duplicated()]
+    frame = table.frame.loc[:, ~table.frame.columns.duplicated()].rename(columns=spaced)
     return frame[present], problems
 
 

@@ -64,6 +64,7 @@ _RULES = (
     _rule("extra-column", "table", "standard", HEADER, "a column of the header is no field of the schema", "damage"),
     _rule("duplicate-column", "table", "standard", HEADER, "two columns of the header have the same name", "damage"),
     _rule("column-order", "table", "standard", HEADER, "the header's columns are the schema's fields in another order", "damage"),
+    _rule("header-spaces", "table", "house", HEADER, "a header label is its field's name with spaces around it; the column is read as that field"),
     _rule("header", "table", "standard", HEADER, "the header cannot be matched to the schema at all (another delimiter, a blank first line)", "damage"),
     # Values
     _rule("type", "cell", "standard", VALUES, "a value does not read as its field's type"),
