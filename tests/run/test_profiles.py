@@ -94,3 +94,10 @@ def test_a_header_label_with_spaces_is_read_as_its_field_and_only_the_house_rule
     assert found(validate_package(root)) == [("type", "t.csv", 2, "n")]  # " 2" is no integer without skipInitialSpace
     house = found(validate_package(root, profile="house"))
     assert ("header-spaces", "t.csv", 1, "n") in house and ("type", "t.csv", 2, "n") in house
+
+
+def test_a_unique_that_is_not_true_or_false_is_a_schema_problem_not_a_silent_switch_off(tmp_path):
+    root = bare_package(tmp_path / "p", [{"name": "id", "type": "integer", "constraints": {"unique": "yes"}}], "id\n1\n1\n")
+    outcome = validate_package(root)
+    assert [(p.rule, p.file, p.column) for p in outcome.problems] == [("schema", "datapackage.json", "id")]
+    assert "`unique` must be true or false" in outcome.problems[0].message

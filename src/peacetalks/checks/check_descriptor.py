@@ -337,16 +337,17 @@ def check_field(where: Located, field: dict, resource: Resource, at: tuple) -> l
             problems.append(constraint_problem(key, f"`{key}` must be a {kind} ({date_shape(field)})"))
         elif read_by_frictionless and not frictionless_reads(field, bound):
             problems.append(constraint_problem(key, f"`{key}` must be a value of type {kind} as frictionless reads it"))
-    if "required" in constraints and not isinstance(constraints["required"], bool):
-        problems.append(
-            where.problem(
-                "schema",
-                f"{context}: `required` must be true or false",
-                (*at, "constraints", "required"),
-                column=name,
-                value=constraints["required"],
+    for key in ("required", "unique"):  # anything but true would switch the check off without a word
+        if key in constraints and not isinstance(constraints[key], bool):
+            problems.append(
+                where.problem(
+                    "schema",
+                    f"{context}: `{key}` must be true or false",
+                    (*at, "constraints", key),
+                    column=name,
+                    value=constraints[key],
+                )
             )
-        )
     rules = field.get("peacetalks")
     if rules is not None:
         if not isinstance(rules, dict):
@@ -385,15 +386,11 @@ def check_field(where: Located, field: dict, resource: Resource, at: tuple) -> l
                         value=when,
                     )
                 )
-            if "allowFormulaPrefix" in rules and not isinstance(rules["allowFormulaPrefix"], bool):
-                problems.append(
-                    where.problem(
-                        "schema",
-                        f"{context}: `allowFormulaPrefix` must be true or false",
-                        (*at, "peacetalks", "allowFormulaPrefix"),
-                        column=name,
+            for key in ("allowFormulaPrefix", "sourceText"):
+                if key in rules and not isinstance(rules[key], bool):
+                    problems.append(
+                        where.problem("schema", f"{context}: `{key}` must be true or false", (*at, "peacetalks", key), column=name)
                     )
-                )
     return problems
 
 
