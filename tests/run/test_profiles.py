@@ -101,3 +101,18 @@ def test_a_unique_that_is_not_true_or_false_is_a_schema_problem_not_a_silent_swi
     outcome = validate_package(root)
     assert [(p.rule, p.file, p.column) for p in outcome.problems] == [("schema", "datapackage.json", "id")]
     assert "`unique` must be true or false" in outcome.problems[0].message
+
+
+def test_v2_schema_keys_of_the_wrong_shape_are_located(tmp_path):
+    fields = [{"name": "id", "type": "integer", "categories": {"a": 1}}]
+    root = bare_package(tmp_path / "p", fields, "id\n1\n")
+    schema = json.loads((root / "datapackage.json").read_text(encoding="utf-8"))
+    schema["resources"][0]["schema"]["fieldsMatch"] = "bogus"
+    (root / "datapackage.json").write_text(json.dumps(schema, indent=2), encoding="utf-8")
+    lines = (root / "datapackage.json").read_text(encoding="utf-8").split("\n")
+    found = sorted((p.rule, p.line, p.message) for p in validate_package(root).problems)
+    categories = next(n for n, text in enumerate(lines, 1) if '"categories"' in text)
+    fields_match = next(n for n, text in enumerate(lines, 1) if '"fieldsMatch"' in text)
+    assert [(rule, line) for rule, line, _ in found] == [("schema", categories), ("schema", fields_match)]
+    assert found[0][2].endswith("`categories` must be a non-empty list")
+    assert found[1][2] == "`fieldsMatch` must be one of: exact, equal, subset, superset, partial"

@@ -62,6 +62,8 @@ RESOURCE_KEYS = {
     "data",
     "compression",
 }
+# Table Schema v2: how the header's fields must match the schema's (checks/check_data.check_header).
+FIELDS_MATCH = ("exact", "equal", "subset", "superset", "partial")
 SCHEMA_KEYS = {"$schema", "fields", "primaryKey", "foreignKeys", "missingValues", "uniqueKeys", "fieldsMatch", "peacetalks"}
 FIELD_KEYS = {
     "name",
@@ -293,6 +295,10 @@ def check_field(where: Located, field: dict, resource: Resource, at: tuple) -> l
         return [*problems, where.problem("schema", f"{context}: `constraints` must be an object", (*at, "constraints"), column=name)]
     problems += unknown_keys(where, constraints, CONSTRAINT_KEYS, f"the constraints of {context}", (*at, "constraints"))
     problems += inapplicable_constraints(where, constraints, kind, context, at, name)
+    categories = field.get("categories")
+    if "categories" in field and (not isinstance(categories, list) or not categories):
+        # v2: a list of values or of {"value", "label"} objects, which the cells must match (an enum).
+        problems.append(where.problem("schema", f"{context}: `categories` must be a non-empty list", (*at, "categories"), column=name))
     enum = constraints.get("enum")
     if enum is not None and (not isinstance(enum, list) or not enum):
         problems.append(where.problem("schema", f"{context}: `enum` must be a non-empty list", (*at, "constraints", "enum"), column=name))
@@ -676,6 +682,10 @@ def check_schema(package: Package, resource: Resource) -> list[Problem]:
     problems = unknown_keys(where, schema, SCHEMA_KEYS, f"the schema of {resource.name!r}", ())
     if "missingValues" in schema and (refused := missing_values_problem(schema["missingValues"])):
         problems.append(where.problem("schema", f"`missingValues` {refused}", ("missingValues",)))
+    if "fieldsMatch" in schema and schema["fieldsMatch"] not in FIELDS_MATCH:
+        known = ", ".join(FIELDS_MATCH)
+        shown = as_json(schema["fieldsMatch"])
+        problems.append(where.problem("schema", f"`fieldsMatch` must be one of: {known}", ("fieldsMatch",), value=shown))
     fields = schema.get("fields")
     if not isinstance(fields, list) or not fields:
         return [*problems, where.problem("schema", "`fields` must be a non-empty list", ("fields",))]
