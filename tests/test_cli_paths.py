@@ -78,3 +78,12 @@ def test_commands_other_than_validate_refuse_a_table_and_say_how_to_check_it(tmp
             f"or the folder that holds it\n  `peacetalks validate {table}` checks the table alone, every column read as text\n",
         ), command
     assert sorted(p.name for p in tmp_path.iterdir()) == ["actors.csv"]
+
+
+def test_a_csv_below_the_current_folder_is_named_as_given(tmp_path, monkeypatch):
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub/t.csv").write_text("id,n\na,1\nb\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = run("validate", "sub/t.csv", "--format", "json")
+    assert result.exit_code == 1
+    assert [(p["file"], p["line"], p["rule"]) for p in json.loads(result.stdout)["problems"]] == [("sub/t.csv", 3, "ragged-row")]

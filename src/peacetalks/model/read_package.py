@@ -424,8 +424,12 @@ def read_table_alone(path: Path) -> tuple[Package, list[Problem]]:
     import re
 
     name = re.sub(r"[^a-z0-9._-]+", "-", path.name.split(".")[0].lower()).strip("-") or "table"
-    descriptor = {"resources": [{"name": name, "path": path.name}]}
-    package = Package(root=path.parent, descriptor=descriptor, path=path)
+    # Problems name the file as it was given (`data/actors.csv`) when that is a path below the
+    # current folder; otherwise by its name, in its own folder.
+    given = path.as_posix()
+    root, relative = (Path("."), given) if inside(Path("."), given) is not None else (path.parent, path.name)
+    descriptor = {"resources": [{"name": name, "path": relative}]}
+    package = Package(root=root, descriptor=descriptor, path=path)
     return package, read_resource_descriptor(package, descriptor["resources"][0], 0, name, NoLines())
 
 
