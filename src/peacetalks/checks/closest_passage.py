@@ -191,15 +191,20 @@ def word_changes(quote: str, passage: Passage) -> list[str]:
 
 
 def describe_difference(quote: str, passage: Passage) -> str:
+    compared = quote[: passage.quote_tokens[-1].end].strip()  # what the tokens compared cover
     aligned = aligned_text(passage)
+
+    def words(text: str) -> str:
+        return " ".join(text.split())
+
     straight = str.maketrans({"\u201c": '"', "\u201d": '"', "\u2018": "'", "\u2019": "'"})
-    if aligned != quote and aligned.translate(straight) == quote.translate(straight):
+    if words(aligned) != words(compared) and words(aligned.translate(straight)) == words(compared.translate(straight)):
         return "the source uses typographic quotes (“ ” ‘ ’) where the quote has straight ones, or the other way round"
-    if " ".join(aligned.split()) == " ".join(quote.split()):
+    if words(aligned) == words(compared):
+        if aligned == compared and len(quote.strip()) > len(compared):
+            return f"its first {MAX_TOKENS} words and marks are the source's: the difference comes after them"
         return "only the spacing differs"
     changes = word_changes(quote, passage)
-    if not changes:
-        return "the quote is longer or shorter than the passage"
     listed = "; ".join(changes[:MAX_CHANGES])
     if len(changes) > MAX_CHANGES:
         listed += f"; and {len(changes) - MAX_CHANGES} more"
