@@ -137,3 +137,11 @@ def test_validate_gives_each_row_of_a_repeated_quote_the_hint(package_dir):
     for problem in found:
         assert problem.value == "The Berlin talks were run for the US by Trump envoys Steve Witkoff and Jared Ku…"
         assert problem.hint == f"closest passage: {quote}\n" + CHANGED + '- "run" + "led"'
+
+
+def test_quote_across_a_paragraph_break_typed_with_a_space():
+    first = real_quote("statuses", "Russia, meanwhile")
+    second = real_quote("proposals", "One US official said")
+    value, hint = quote_hint(first + " " + second, ARTICLE)
+    assert value == "…hown little flexibility on its demands. One US official said Moscow appeared o…"
+    assert hint == f"closest passage: {first}\n{second}\nonly the spacing differs"
