@@ -79,7 +79,7 @@ def main(ctx: click.Context) -> None:
     "(see docs/rules.md). [default: the profile the package declares, else standard]",
 )
 def validate(path: str, output_format: str, frictionless: str, profile: str | None) -> None:
-    """Check the package at PATH and report every problem: file, line, column, value and rule.
+    """Check the package at PATH (or a CSV file alone) and report every problem: file, line, column, value and rule.
 
     Exits 0 when the package is valid, 1 when it has problems (or the validator
     itself failed, reported as one line naming the file), 2 on wrong usage.
@@ -141,10 +141,32 @@ def hash_command(path: str) -> None:
         raise click.ClickException(f"not hashed, there is no file at: {', '.join(missing)}")
 
 
+class NoPackage(click.ClickException):
+    """No package where a command needs one: what is missing and what a package is, on stderr, exit 1."""
+
+    def __init__(self, problem: Problem):
+        super().__init__(problem.message)
+        self.problem = problem
+
+    def show(self, file=None) -> None:
+        click.echo(f"{self.problem.location()}: [{self.problem.rule}] {self.problem.message}", err=True)
+        if self.problem.hint:
+            click.echo(f"  {self.problem.hint}", err=True)
+
+
+def refuse_no_package(path: str) -> None:
+    from peacetalks.model.read_package import no_package
+
+    missing = no_package(path)
+    if missing is not None:
+        raise NoPackage(missing)
+
+
 def read_package_or_fail(path: str):
     """The package's descriptor, or its problems as the command's error."""
     from peacetalks.model.read_package import read_package
 
+    refuse_no_package(path)
     package, problems = read_package(path)
     if package is None:
         raise PackageProblems(problems, path)
@@ -157,6 +179,7 @@ def read_tables_or_fail(path: str):
     from peacetalks.export.prepare_export import read_for_export
     from peacetalks.read.load_tables import PackageError
 
+    refuse_no_package(path)
     try:
         return read_for_export(path)
     except PackageError as error:

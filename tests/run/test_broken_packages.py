@@ -254,7 +254,7 @@ def quote_with_a_changed_word(root: Path) -> Expect:
     line = line_of(path, "berlin_talks,steve_witkoff,")
     replace_in(path, "The Berlin talks were led for the US by", "The Berlin talks were run for the US by")
     rehash(root)
-    return Expect("quote-verbatim", "data/meeting_participants.csv", line, column="quote", hint="'run' → 'led'")
+    return Expect("quote-verbatim", "data/meeting_participants.csv", line, column="quote", hint='- "run" + "led"')
 
 
 @case

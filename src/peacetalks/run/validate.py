@@ -78,9 +78,10 @@ class Outcome:
 
 
 def validate_package(path=None, *, frictionless: str = "auto", profile: str | None = None) -> Outcome:
-    """`frictionless`: "auto" (data too when small), "full", "descriptor" or "off". `profile`:
-    "standard" or "house"; by default, the one the package declares, else the standard."""
-    package, problems = read_package(path)
+    """`path`: a package (`read_package`), or a CSV file checked alone. `frictionless`: "auto"
+    (data too when small), "full", "descriptor" or "off". `profile`: "standard" or "house"; by
+    default, the one the package declares, else the standard."""
+    package, problems = read_package(path, table_alone=True)
     if package is None:
         return judged(Outcome(unique_sorted(problems)), profile or "standard")
     return judged(run_checks(package, problems, frictionless), profile or declared_profile(package.descriptor))
