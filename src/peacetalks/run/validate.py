@@ -520,7 +520,7 @@ def check_in_batches(package: Package, resource, parents, files, texts, needed, 
     whole) when the file is small or not clean, or a record spans lines: its line numbers would
     need the csv module."""
     from peacetalks.checks.check_links import check_cycles, check_foreign_keys
-    from peacetalks.read.read_sources import batch_header, batch_size
+    from peacetalks.read.read_sources import batch_header, batch_size, line_end_problems
     from peacetalks.read.read_tables import BATCH_BYTES
 
     size = batch_size(package.root, resource)
@@ -535,6 +535,7 @@ def check_in_batches(package: Package, resource, parents, files, texts, needed, 
         return None  # damage, or a quoted newline: line numbers need the csv module
     count, problems, text = checked
     del checked  # it holds the text too, which `del text` below must free
+    problems += line_end_problems(package.root, resource)
     frames = parents()  # before the lock: a parent may still need it for its own keys
     with WHOLE_TABLE_KEYS:
         key_problems, typed = check_keys(resource, text, file)
