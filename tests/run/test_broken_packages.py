@@ -709,15 +709,20 @@ def test_an_empty_table_is_one_problem_not_one_for_each_row_pointing_at_it(packa
     assert as_reported(validate_package(package_dir).problems) == [("data/actors.csv", 1, None, "empty-file")]
 
 
-def test_a_table_saved_with_semicolons_is_one_problem(package_dir: Path) -> None:
+def test_a_table_saved_with_semicolons_is_one_problem_and_read_through(package_dir: Path) -> None:
     topics = package_dir / "data/meeting_topics.csv"
+    rows = rows_of(topics)
+    rows[3][rows[0].index("meeting_id")] = "no_such_meeting"
     out = io.StringIO()
-    csv.writer(out, delimiter=";", lineterminator="\n").writerows(rows_of(topics))
+    csv.writer(out, delimiter=";", lineterminator="\n").writerows(rows)
     topics.write_text(out.getvalue(), encoding="utf-8", newline="")
     rehash(package_dir)
-    [problem] = validate_package(package_dir).problems
-    assert (problem.file, problem.line, problem.rule) == ("data/meeting_topics.csv", 1, "header")
-    assert "separated by semicolons" in problem.message and "comma delimited" in problem.hint
+    problems = validate_package(package_dir).problems
+    assert [(p.file, p.line, p.column, p.rule) for p in problems] == [
+        ("data/meeting_topics.csv", 1, None, "delimiter"),
+        ("data/meeting_topics.csv", 4, "meeting_id", "foreign-key"),
+    ]
+    assert "separated by semicolons" in problems[0].message and "`peacetalks fix`" in problems[0].hint
 
 
 def test_a_file_that_grew_is_not_said_to_be_cut_short(package_dir: Path) -> None:

@@ -67,7 +67,7 @@ def decode(raw: bytes, file: str) -> tuple[str | None, list[Problem]]:
     is dropped and the rest read; bytes that are not UTF-8 are read in the Windows code page they
     leave no doubt about (`legacy_encoding`); the text is None when they cannot be read for certain."""
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        message = 'the file is UTF-16 (a spreadsheet\'s "Unicode text"), not UTF-8; its byte-order mark says so, and it was checked as read so'
+        message = 'the file is UTF-16 (a spreadsheet\'s "Unicode text"), not UTF-8; its byte-order mark says so, and it was checked so'
         try:
             return raw.decode("utf-16"), [Problem.at(file, "encoding", message, line=1, hint=save_hints.ENCODING)]
         except UnicodeDecodeError:

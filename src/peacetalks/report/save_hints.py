@@ -4,20 +4,20 @@ options that give the package's form in Excel and in LibreOffice. Written once, 
 
 from __future__ import annotations
 
-LIBREOFFICE = (
-    'in LibreOffice, File › Save As › "Text CSV", tick "Edit filter settings", then Character set "Unicode (UTF-8)" and Field delimiter ","'
+SAVE_AS = (
+    'To save so: LibreOffice, File › Save As › Text CSV, "Edit filter settings", Character set Unicode (UTF-8), Field delimiter ","; '
+    'Excel, "CSV UTF-8 (Comma delimited)", then `peacetalks fix` (Excel adds a BOM, and semicolons in many European languages)'
 )
-EXCEL = 'Excel\'s "CSV UTF-8 (Comma delimited)" writes a byte-order mark, and semicolons in many European languages: fix removes both'
 
-BOM = f"run `peacetalks fix`: it removes the mark and changes no value. To save without one: {LIBREOFFICE}; {EXCEL}"
+BOM = f"run `peacetalks fix`: it removes the mark and changes no value. {SAVE_AS}"
 
-ENCODING = f"run `peacetalks fix`: it re-encodes the table as UTF-8 and changes no value. To save as UTF-8: {LIBREOFFICE}; {EXCEL}"
+ENCODING = f"run `peacetalks fix`: it re-encodes the table as UTF-8 and changes no value. {SAVE_AS}"
 
 ENCODING_UNSURE = (
-    "name the encoding it was saved in: `peacetalks fix --encoding cp1252` (Windows-1252, Western Europe; cp1250 Central "
-    f"Europe, cp1251 Cyrillic, mac-roman Excel for Mac), or save it again as UTF-8: {LIBREOFFICE}; {EXCEL}"
+    "run `peacetalks fix --encoding cp1252` with the encoding it was saved in (cp1252: Windows-1252, Western Europe; "
+    f"cp1250 Central Europe; cp1251 Cyrillic; mac-roman Excel for Mac), or save it again as UTF-8. {SAVE_AS}"
 )
 
-DELIMITER = f"run `peacetalks fix`: it rewrites the table with commas and changes no value. To save with commas: {LIBREOFFICE}; {EXCEL}"
+DELIMITER = f"run `peacetalks fix`: it rewrites the table with commas and changes no value. {SAVE_AS}"
 
-LINE_ENDS = "run `peacetalks fix`: it rewrites the line ends as the package's and changes no value (spreadsheets on Windows end lines in CRLF)"
+LINE_ENDS = "run `peacetalks fix`: it rewrites the line ends as the package's and changes no value (spreadsheets on Windows write CRLF)"
