@@ -13,8 +13,10 @@ saved as cp1252, charset-normalizer's first guess is cp775, which reads `“` as
 
 A file that mixes UTF-8 with another encoding (one cell pasted from elsewhere) is never certain.
 Mac Roman (Excel for Mac's plain "CSV") is not among the pages tried: it reads the bytes of curly
-quotes as accented letters, so it would make every table with a curly quote uncertain. Its files
-are read by naming it (`peacetalks fix --encoding mac-roman`).
+quotes as accented letters, so it would make every table with a curly quote uncertain. But the bytes
+80 to 9F that the Windows pages read as letters (`Ž`, `š`, `ˆ`...) are its commonest accented
+letters (`é`, `ö`, `à`...): a file with one is not certain either. Its files are read by naming it
+(`peacetalks fix --encoding mac-roman`).
 """
 
 from __future__ import annotations
@@ -98,4 +100,11 @@ def read_legacy(raw: bytes, encoding: str | None = None) -> Reading:
             at = raw[: raw.index(bytes([byte]))].count(b"\n") + 1
             shown = ", ".join(f"{page} as {char!r}" for page, char in {first: readings[first][byte], **differ}.items())
             return Reading(None, None, at, f"{byte:02x}", f"the byte {byte:02x} on line {at} reads differently in each code page: {shown}")
+    for byte in high:
+        char = readings[first][byte]
+        if byte < 0xA0 and unicodedata.category(char).startswith("L"):
+            at = raw[: raw.index(bytes([byte]))].count(b"\n") + 1
+            mac = bytes([byte]).decode("mac_roman")
+            why = f"the byte {byte:02x} on line {at} is {char!r} in the Windows code pages, but {mac!r} in Mac Roman (Excel for Mac)"
+            return Reading(None, None, at, f"{byte:02x}", why)
     return Reading(raw.decode(first), first, line, value)
