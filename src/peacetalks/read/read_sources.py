@@ -52,12 +52,8 @@ def read_resource(root: Path, resource: Resource) -> RawTable:
     if len(resource.files) > 1:
         return read_parts(root, resource)
     if resource.dialect.plain:
-        table = read_tables.read_table(root, resource.name, resource.path, resource.field_names)
-    else:
-        table = read_file(root, resource.name, resource.path, resource.field_names, resource.dialect)
-    if table.header:
-        table.problems += line_end_problems(root, resource)
-    return table
+        return read_tables.read_table(root, resource.name, resource.path, resource.field_names)
+    return read_file(root, resource.name, resource.path, resource.field_names, resource.dialect)
 
 
 LINE_END_NAMES = {"\n": "LF", "\r\n": "CRLF", "\r": "CR"}
@@ -66,7 +62,8 @@ LINE_END_NAMES = {"\n": "LF", "\r\n": "CRLF", "\r": "CR"}
 def line_end_problems(root: Path, resource: Resource, sample: int = 1 << 16) -> list[Problem]:
     """One problem when the first line of a table's file ends otherwise than the package's line ends
     (`lineTerminator`, else LF). A spreadsheet ends every line alike, and the readers take any line
-    end, so the first one stands for the file; a value's own line breaks are never looked at."""
+    end, so the first one stands for the file; a value's own line breaks are never looked at. A
+    validation rule (house profile), not a reading one: `load()` reads such a table as any other."""
     if resource.data is not None or not resource.files:
         return []
     try:

@@ -495,12 +495,13 @@ def check_whole_table(package: Package, resource, parents, files, texts, read: l
     from peacetalks.checks.check_data import check_table
     from peacetalks.checks.check_frictionless_cells import check_frictionless_cells
     from peacetalks.model.read_patterns import one_time_limit_per_table
-    from peacetalks.read.read_sources import read_resource
+    from peacetalks.read.read_sources import line_end_problems, read_resource
 
     table = read_resource(package.root, resource)
     problems = list(table.problems)
     if not table.header:
         return problems, None, None
+    problems += line_end_problems(package.root, resource)
     with one_time_limit_per_table():
         typed, table_problems = check_table(table, resource)
         problems += check_cells(table, resource, table_problems)
