@@ -90,19 +90,20 @@ def skipped_because(resource: Resource) -> str | None:
     return None
 
 
-def decoded(raw: bytes, file: str, encoding: str | None) -> tuple[str, list[str]]:
-    """The file's text and what had to be undone to read it; Refused when it cannot be read for certain."""
+def decoded(raw: bytes, file: str, encoding: str | None) -> tuple[str, list[str], str | None]:
+    """The file's text, what had to be undone to read it, and the code page it was in (None for
+    Unicode); Refused when it cannot be read for certain."""
     changes = []
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
-            return raw.decode("utf-16"), ["UTF-16 → UTF-8"]
+            return raw.decode("utf-16"), ["UTF-16 → UTF-8"], None
         except UnicodeDecodeError as error:
             raise refuse(file, "encoding", "it starts like UTF-16 but does not decode as it", line=1, value=str(error)) from None
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
         changes.append("removed the byte-order mark")
     try:
-        return raw.decode("utf-8"), changes  # UTF-8 whatever `encoding` says: it names what the others are in
+        return raw.decode("utf-8"), changes, None  # UTF-8 whatever `encoding` says: it names what the others are in
     except UnicodeDecodeError:
         pass
     reading = read_legacy(raw, encoding)
@@ -110,8 +111,8 @@ def decoded(raw: bytes, file: str, encoding: str | None) -> tuple[str, list[str]
         hint = save_hints.ENCODING_UNSURE
         raise refuse(file, "encoding", f"it is not UTF-8, and {reading.why}", line=reading.line, value=reading.value, hint=hint)
     if reading.encoding in ("utf-8", "utf-8-sig"):
-        return reading.text, changes
-    return reading.text, [*changes, f"{reading.name} → UTF-8"]
+        return reading.text, changes, None
+    return reading.text, [*changes, f"{reading.name} → UTF-8"], reading.name
 
 
 def source_delimiter(text: str, resource: Resource, file: str) -> str:
@@ -195,7 +196,7 @@ def rewrite(raw: bytes, resource: Resource, file: str, encoding: str | None = No
     if b"\x00" in raw and not raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         line = raw[: raw.index(b"\x00")].count(b"\n") + 1
         raise refuse(file, "binary", "the file holds NUL bytes: it is not a text CSV", line=line)
-    text, changes = decoded(raw, file, encoding)
+    text, changes, code_page = decoded(raw, file, encoding)
     dialect = resource.dialect
     delimiter = source_delimiter(text, resource, file)
     saved = dataclasses.replace(dialect, delimiter=delimiter)
@@ -226,8 +227,7 @@ def rewrite(raw: bytes, resource: Resource, file: str, encoding: str | None = No
         changes.append("quotes only where a value needs them")
     if ends and not ends[-1]:
         changes.append("added the line end after the last row")
-    legacy = next((change.split(" → ")[0] for change in changes if change.endswith("→ UTF-8") and not change.startswith("UTF-16")), None)
-    warnings = replaced_characters(records, file, legacy) if legacy else []
+    warnings = replaced_characters(records, file, code_page) if code_page else []
     return Rewrite(content.encode("utf-8"), records, changes, warnings)
 
 
