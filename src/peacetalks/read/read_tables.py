@@ -89,7 +89,7 @@ def decode(raw: bytes, file: str) -> tuple[str | None, list[Problem]]:
         message = f"the file is not valid UTF-8, and which encoding it is in cannot be told: {reading.why}; its values are not checked"
         problem = Problem.at(file, "encoding", message, line=reading.line, value=reading.value, hint=save_hints.ENCODING_UNSURE)
         return None, [*problems, problem]
-    message = f"the file is not UTF-8: it is {reading.name}, the only encoding its bytes can be, and was checked as read in it"
+    message = f"the file is not UTF-8; every Windows code page that fits its bytes reads them as {reading.name} does, and it was checked so"
     problem = Problem.at(file, "encoding", message, line=reading.line, value=reading.value, hint=save_hints.ENCODING)
     return reading.text, [*problems, problem]
 
