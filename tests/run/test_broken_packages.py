@@ -934,6 +934,7 @@ def test_a_bom_crlf_and_a_spaced_header_name_are_one_problem_each_and_every_row_
         [("bom", 1, ""), ("header-spaces", 1, "role"), ("line-ends", 1, ""), *[("enum", line, "actor_type") for line in range(2, 14)]]
     )
     assert all(p.file == "data/actors.csv" for p in problems)
+    assert all("`peacetalks fix`" in p.hint for p in problems if p.rule != "enum")
 
 
 def test_crlf_in_a_table_read_in_batches_is_one_problem(package_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
