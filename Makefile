@@ -3,11 +3,11 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: check test hashes docs site screenshots lint clean
+.PHONY: check test test-slow test-all hashes docs site screenshots lint clean
 
 # Reinstall when the project's dependencies change. Checking needs the package alone; the test
-# extras (pytest, hypothesis, ruff) come with `make test` or `make lint`: installed, hypothesis
-# is imported by Pandera on every validation (about 0.1 s).
+# extras (pytest, pytest-xdist, hypothesis, ruff) come with `make test` or `make lint`: installed,
+# hypothesis is imported by Pandera on every validation (about 0.1 s).
 $(BIN)/.installed: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
@@ -21,8 +21,17 @@ $(BIN)/.installed-test: $(BIN)/.installed
 check: $(BIN)/.installed
 	$(BIN)/peacetalks validate .
 
+# Two processes (pytest-xdist), one a core. `make test` leaves out the tests marked slow and runs
+# the property tests at Hypothesis's `quick` size; `make test-slow` runs those, the property tests
+# at their `full` size; `make test-all` runs the whole suite at full size.
 test: $(BIN)/.installed-test
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2 -m "not slow"
+
+test-slow: $(BIN)/.installed-test
+	$(BIN)/python -m pytest -n 2 -m "slow or hypothesis" --hypothesis-profile=full
+
+test-all: $(BIN)/.installed-test
+	$(BIN)/python -m pytest -n 2 --hypothesis-profile=full
 
 hashes: $(BIN)/.installed
 	$(BIN)/peacetalks hash .
