@@ -16,8 +16,9 @@ import pytest
 from peacetalks.report.problems import Problem
 from peacetalks.report.rules import RULES
 
-ROOT = Path(__file__).resolve().parents[1]
-
+TESTS = Path(__file__).resolve().parent
+ROOT = TESTS.parent
+# The key under which each pytest-xdist worker sends its rules to the controller.
 KEY = "peacetalks_rule_coverage"
 SEEN_RULES: set[str] = set()
 _problem_init = Problem.__init__
@@ -29,7 +30,6 @@ def _recording_init(self, *args, **kwargs) -> None:
 
 
 Problem.__init__ = _recording_init
-TESTS = Path(__file__).resolve().parent
 
 
 def coverage_problems(seen: set[str]) -> list[str]:
@@ -50,10 +50,10 @@ class RunState:
     def __init__(self) -> None:
         self.seen: set[str] = set()
         self.partial: str | None = None
-        self.workers = 0
 
 
 STATE = RunState()
+VERDICT = pytest.StashKey[str]()
 
 
 def narrowed_by(config: pytest.Config) -> str | None:
@@ -82,7 +82,6 @@ def pytest_deselected(items) -> None:
 @pytest.hookimpl(optionalhook=True)
 def pytest_testnodedown(node, error) -> None:
     """A pytest-xdist worker ended (called in the controller; without pytest-xdist, never)."""
-    STATE.workers += 1
     sent = getattr(node, "workeroutput", {}).get(KEY)
     if error or sent is None:
         STATE.partial = STATE.partial or f"worker {node.gateway.id} ended without its rules"
@@ -109,9 +108,6 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         config.stash[VERDICT] = "FAILED: " + "; ".join(problems)
     else:
         config.stash[VERDICT] = f"every one of the {len(RULES)} rules was reported by some test"
-
-
-VERDICT = pytest.StashKey[str]()
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:
