@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: check test hashes docs site screenshots lint clean FORCE
+.PHONY: check test test-slow test-all hashes docs site screenshots lint clean FORCE
 
 # Exit 0 when the Python $(1) satisfies the package's `requires-python` in pyproject.toml, read
 # with the `packaging` that pip carries (every venv has it, as have Pythons back to 2.7).
@@ -15,9 +15,9 @@ REQUIRES = $(shell sed -n 's/^requires-python *= *"\(.*\)"/\1/p' pyproject.toml)
 STALE := $(shell [ -e $(BIN)/.installed ] && ! $(call supports,$(BIN)/python) && echo stale)
 
 # Reinstall when the project's dependencies change. Checking needs the package alone; the test
-# extras (pytest, hypothesis, ruff) come with `make test` or `make lint`: installed, hypothesis
-# is imported by Pandera on every validation (about 0.1 s). A .venv left by a Python the package
-# does not support (`venv` over it would keep that Python) is made again from scratch.
+# extras (pytest, pytest-xdist, hypothesis, ruff) come with `make test` or `make lint`: installed,
+# hypothesis is imported by Pandera on every validation (about 0.1 s). A .venv left by a Python
+# the package does not support (`venv` over it would keep that Python) is made again from scratch.
 $(BIN)/.installed: pyproject.toml constraints.txt $(if $(STALE),FORCE)
 	@if [ -e $(VENV) ] && ! $(call supports,$(BIN)/python); then echo "$(VENV) has no Python $(REQUIRES): making it again"; rm -rf $(VENV); fi
 	$(PYTHON) -m venv $(VENV)
@@ -34,8 +34,17 @@ $(BIN)/.installed-test: $(BIN)/.installed
 check: $(BIN)/.installed
 	$(BIN)/peacetalks validate .
 
+# Two processes (pytest-xdist), one a core. `make test` leaves out the tests marked slow and runs
+# the property tests at Hypothesis's `quick` size; `make test-slow` runs those, the property tests
+# at their `full` size; `make test-all` runs the whole suite at full size.
 test: $(BIN)/.installed-test
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2 -m "not slow"
+
+test-slow: $(BIN)/.installed-test
+	$(BIN)/python -m pytest -n 2 -m "slow or hypothesis" --hypothesis-profile=full
+
+test-all: $(BIN)/.installed-test
+	$(BIN)/python -m pytest -n 2 --hypothesis-profile=full
 
 hashes: $(BIN)/.installed
 	$(BIN)/peacetalks hash .

@@ -8,30 +8,24 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from peacetalks.edit.write_hashes import write_hashes
 from peacetalks.model.read_package import read_package
-from peacetalks.report.problems import Problem
 
 ROOT = Path(__file__).resolve().parents[1]
 
-# Every rule any check reports during the session, for `test_every_rule_is_triggered_by_some_test`.
-SEEN_RULES: set[str] = set()
-_problem_init = Problem.__init__
+# The session's end checks that every registered rule was reported by some test (`rule_coverage`).
+pytest_plugins = ["rule_coverage"]
+
+# The property tests' size: `quick` unless pytest is given `--hypothesis-profile=full` (`make test-slow`).
+settings.register_profile("quick", max_examples=10)
+settings.register_profile("full", max_examples=200)
 
 
-def _recording_init(self, *args, **kwargs) -> None:
-    _problem_init(self, *args, **kwargs)
-    SEEN_RULES.add(self.rule)
-
-
-Problem.__init__ = _recording_init
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """The test over every rule the suite triggered runs after all the others."""
-    last = [item for item in items if item.get_closest_marker("every_rule_triggered")]
-    items[:] = [item for item in items if item not in last] + last
+def pytest_configure(config: pytest.Config) -> None:
+    if not config.getoption("hypothesis_profile", None):
+        settings.load_profile("quick")
 
 
 PACKAGE_PARTS = ["datapackage.json", "data", "schemas"]

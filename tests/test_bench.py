@@ -14,6 +14,9 @@ import pytest
 from conftest import in_batches
 from peacetalks import load
 
+# A bench at its size: `make test-slow`.
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[1]
 
 

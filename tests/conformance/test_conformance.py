@@ -19,6 +19,9 @@ import pytest
 from peacetalks import validate_package
 from peacetalks.report.rules import fails
 
+# 95 packages, each checked with frictionless's pass over the data in a child process: `make test-slow`.
+pytestmark = pytest.mark.slow
+
 HERE = Path(__file__).resolve().parent
 CASES_DIR = HERE / "cases"
 CASES = json.loads((HERE / "cases.json").read_text(encoding="utf-8"))

@@ -15,6 +15,9 @@ from conftest import copy_package, line_of, rehash
 from package_edits import edit_json, field_of, rows_of, run_cli, set_cell, write_rows
 from peacetalks.cli import main
 
+# Whole-package runs of valid variants, one of 60,000 rows: `make test-slow`.
+pytestmark = pytest.mark.slow
+
 
 def assert_valid(root: Path, *args: str) -> None:
     code, report, output = run_cli(root, *args)

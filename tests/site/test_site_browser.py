@@ -18,6 +18,9 @@ import pytest
 
 from conftest import ROOT
 
+# A real browser: `make test-slow`.
+pytestmark = pytest.mark.slow
+
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
