@@ -137,13 +137,16 @@ def validate(
 
 
 def echo_all(chunks, separator: str = "") -> None:
-    """Write a report as it is made, a few thousand pieces at a time, ending with a newline."""
+    """Write a report as it is made, about a megabyte at a time (never the whole of a large one at
+    once), ending with a newline."""
     batch: list[str] = []
+    size = 0
     for chunk in chunks:
+        if size > 1_000_000:  # what is written last ends the report, with its newline
+            click.echo(separator.join(batch) + separator, nl=False)
+            batch, size = [], 0
         batch.append(chunk)
-        if len(batch) > 5000:  # the last piece is kept back, to end the report
-            click.echo(separator.join(batch[:-1]) + separator, nl=False)
-            batch = batch[-1:]
+        size += len(chunk)
     click.echo(separator.join(batch))
 
 

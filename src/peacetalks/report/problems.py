@@ -219,9 +219,11 @@ def drop_at(problems: Iterable[Found], wanted: Callable[[Found], bool], places: 
     return kept
 
 
-def compact(problems: Iterable[Found]) -> list[Found]:
+def compact(problems: Iterable[Found], *, join: bool = True) -> list[Found]:
     """Problems told alike (file, rule, column, message, hint) on `RUN_MIN` lines or more, as one
-    run; runs told alike joined. What a check returned one by one then costs a few bytes a line."""
+    run; with `join`, runs told alike joined too (once, at the end: joining them batch by batch
+    would copy the lines of every earlier batch again). What a check returned one by one then costs
+    a few bytes a line."""
     groups: dict[tuple, list[Found]] = {}
     kept: list[Found] = []
     for p in problems:
@@ -230,7 +232,14 @@ def compact(problems: Iterable[Found]) -> list[Found]:
         else:
             groups.setdefault((p.file, p.rule, p.column, p.message, p.hint), []).append(p)
     for (file, rule, column, message, hint), members in groups.items():
-        if sum(len(m) for m in members) < RUN_MIN or (len(members) == 1 and isinstance(members[0], ProblemRun)):
+        if not join:
+            members, singles = [m for m in members if isinstance(m, ProblemRun)], [m for m in members if isinstance(m, Problem)]
+            if len(singles) < RUN_MIN:
+                kept += members + singles
+                continue
+            kept += members
+            members = singles
+        elif sum(len(m) for m in members) < RUN_MIN or (len(members) == 1 and isinstance(members[0], ProblemRun)):
             kept += members
             continue
         lines, values = [], []
@@ -278,9 +287,10 @@ def unique_sorted(problems: Iterable[Found]) -> list[Found]:
 # ----------------------------------------------------------------------------- the order of a report
 
 
-def in_report_order(problems: list[Found]) -> Iterator[tuple[Found, int]]:
-    """Every record as (problem or run, its index in the run), in the report's order (`sort_key`),
-    the lines of runs among the others', without a `Problem` per line."""
+def in_report_order(problems: list[Found]) -> Iterator[tuple[Found, list[int]]]:
+    """Every record in the report's order (`sort_key`), the lines of runs among the others', as
+    stretches: (a problem or run, the indices of its records that come next), without a `Problem`
+    per line."""
     by_file: dict[str, list[Found]] = {}
     for p in problems:
         by_file.setdefault(p.file, []).append(p)
@@ -288,22 +298,31 @@ def in_report_order(problems: list[Found]) -> Iterator[tuple[Found, int]]:
         items = by_file[file]
         if not any(isinstance(p, ProblemRun) for p in items):
             for p in sorted(items, key=sort_key):
-                yield p, 0
+                yield p, [0]
             continue
-        ranks = {key: at for at, key in enumerate(sorted({sort_key(p)[1:2] + sort_key(p)[3:] for p in items}))}
-        item_of, lines, rank, last = [], [], [], []
-        for at, p in enumerate(items):
-            found = lines_of(p) if isinstance(p, ProblemRun) else np.array([p.line or 0], dtype=np.int64)
-            key = sort_key(p)
-            item_of.append(np.full(len(found), at, dtype=np.int64))
-            lines.append(found)
-            rank.append(np.full(len(found), ranks[key[1:2] + key[3:]], dtype=np.int64))
-            last.append(np.full(len(found), key[1], dtype=bool))
-        item_of, lines, rank, last = (np.concatenate(a) for a in (item_of, lines, rank, last))
+        # A run's records share all but the line: ordered by (last, line, the rest of the key).
+        ranks = {key: at for at, key in enumerate(sorted({_tie_key(p) for p in items}))}
+        lines = np.concatenate([_sort_lines(p) for p in items])
+        owner = np.concatenate([np.full(len(p), at, dtype=np.int64) for at, p in enumerate(items)])
+        rank = np.array([ranks[_tie_key(p)] for p in items], dtype=np.int64)[owner]
+        last = np.array([p.rule in LAST_RULES for p in items], dtype=bool)[owner]
         starts = np.cumsum([0] + [len(p) for p in items])
         order = np.lexsort((rank, lines, last))
-        for at, row in zip(item_of[order].tolist(), order.tolist(), strict=True):
-            yield items[at], row - int(starts[at])
+        owners = owner[order]
+        cuts = np.flatnonzero(np.diff(owners)) + 1
+        for begin, end in zip(np.r_[0, cuts].tolist(), np.r_[cuts, len(order)].tolist(), strict=True):
+            at = int(owners[begin])
+            for piece in range(begin, end, STRETCH):  # a few thousand at a time: never a list of every record
+                yield items[at], (order[piece : min(end, piece + STRETCH)] - starts[at]).tolist()
+
+
+# The most records `in_report_order` hands over at once.
+STRETCH = 5_000
+
+
+def _tie_key(problem: Found) -> tuple:
+    key = sort_key(problem)
+    return key[1:2] + key[3:]
 
 
 @dataclass(frozen=True)
@@ -402,21 +421,31 @@ def text_lines(problems: list[Found], checked: str, notes: Iterable[Problem] = (
         yield from format_notes(notes)
         yield f"valid: {checked}"
         return
+    current = None
     if limit is None:
-        shown: Iterable[Problem] = (p.problem(i) if isinstance(p, ProblemRun) else p for p, i in in_report_order(problems))
-        summaries: dict[int, str] = {}
+        writers: dict[int, RunText] = {}
+        for p, at in in_report_order(problems):
+            if p.file != current:
+                if current is not None:
+                    yield ""
+                current = p.file
+                yield p.file
+            if isinstance(p, ProblemRun):
+                writer = writers.get(id(p)) or writers.setdefault(id(p), RunText(p))
+                yield from writer.lines(at)
+            else:
+                yield from problem_lines(p)
     else:
         shown, summaries = bounded(problems, limit)
-    current = None
-    for at, problem in enumerate(shown):
-        if problem.file != current:
-            if current is not None:
-                yield ""
-            current = problem.file
-            yield problem.file
-        yield from problem_lines(problem)
-        if at in summaries:
-            yield summaries[at]
+        for at, problem in enumerate(shown):
+            if problem.file != current:
+                if current is not None:
+                    yield ""
+                current = problem.file
+                yield problem.file
+            yield from problem_lines(problem)
+            if at in summaries:
+                yield summaries[at]
     files = len({p.file for p in problems})
     yield ""
     noted = format_notes(notes)
@@ -424,6 +453,23 @@ def text_lines(problems: list[Found], checked: str, notes: Iterable[Problem] = (
         yield from noted
         yield ""
     yield f"invalid: {counted(total, 'problem')} in {counted(files, 'file')}; checked {checked}"
+
+
+class RunText:
+    """A run's records as the text report's lines (`problem_lines`), what they share written once."""
+
+    def __init__(self, run: ProblemRun):
+        self.run = run
+        self.middle = f", column {run.column}:" if run.column is not None else ":"
+        self.tail = f" [{run.rule}] {run.message}"
+        self.hint = [f"      {hint_line}" for hint_line in run.hint.splitlines()] if run.hint else []
+        self.values = [f" {json.dumps(v, ensure_ascii=False)}" if v is not None else "" for v in run.values] + [""]
+
+    def lines(self, at: list[int]) -> Iterator[str]:
+        middle, tail, values, hint = self.middle, self.tail, self.values, self.hint
+        for line, code in zip(self.run.lines[at].tolist(), self.run.codes[at].tolist(), strict=True):
+            yield f"  line {line}{middle}{values[code]}{tail}"
+            yield from hint
 
 
 def format_text(problems: list[Found], checked: str, notes: Iterable[Problem] = (), *, limit: int | None = MAX_PER_RULE) -> str:
@@ -460,8 +506,10 @@ class RunRecords:
         self.tail = f', "hint": {dumps(run.hint)}}}'
         self.values = [dumps(v) for v in run.values] + ["null"]  # index -1: no value
 
-    def record(self, i: int) -> str:
-        return f"{self.head}{int(self.run.lines[i])}{self.middle}{self.values[int(self.run.codes[i])]}{self.tail}"
+    def records(self, at: list[int]) -> list[str]:
+        head, middle, tail, values = self.head, self.middle, self.tail, self.values
+        lines, codes = self.run.lines[at].tolist(), self.run.codes[at].tolist()
+        return [f"{head}{line}{middle}{values[code]}{tail}" for line, code in zip(lines, codes, strict=True)]
 
 
 def json_chunks(problems: list[Found], checked: str, notes: Iterable[Problem] = (), *, counts: bool = False) -> Iterator[str]:
@@ -479,10 +527,10 @@ def json_chunks(problems: list[Found], checked: str, notes: Iterable[Problem] = 
         writers: dict[int, RunRecords] = {}
         batch: list[str] = []
         first = True
-        for p, i in in_report_order(problems):
+        for p, at in in_report_order(problems):
             if isinstance(p, ProblemRun):
                 writer = writers.get(id(p)) or writers.setdefault(id(p), RunRecords(p))
-                batch.append(writer.record(i))
+                batch += writer.records(at)
             else:
                 batch.append(dumps(record(p)))
             if len(batch) >= 10_000:

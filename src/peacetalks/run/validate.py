@@ -631,7 +631,7 @@ def check_batches(package: Package, resource, header: list[str], files, texts, n
                 if read is not None:
                     by_reader += check_frictionless_cells(table, resource)
                 problems += check_joins(package, [per_batch], {own: typed}, files, texts)
-                problems = compact(problems)  # a batch's problems told alike, as runs: a few bytes a line
+                problems = compact(problems, join=False)  # a batch's problems told alike, as runs: a few bytes a line
                 kept.append(frame.loc[:, ~frame.columns.duplicated()][columns])
                 del table, typed, frame
                 if len(kept) % RELEASE_EVERY == 0:
