@@ -61,7 +61,11 @@ def main(ctx: click.Context) -> None:
 
 @main.command(short_help="Check a package and report every problem it has.")
 @path_argument
-@format_option("text", "json", help="Report as text for people or JSON for programs (the same records; see docs/validator.md).")
+@format_option(
+    "text",
+    "json",
+    help="Report as text for people (at most --max-per-rule of a kind) or JSON for programs (every record; see docs/validator.md).",
+)
 @click.option(
     "--frictionless",
     type=click.Choice(["auto", "full", "descriptor", "off"]),
@@ -82,6 +86,7 @@ def main(ctx: click.Context) -> None:
 @click.option(
     "--max-per-rule",
     type=click.IntRange(min=1),
+    metavar="N",
     default=MAX_PER_RULE,
     show_default=True,
     help="Text report: after N problems of one rule in one file and column, one line gives how many more there are "
