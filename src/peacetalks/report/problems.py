@@ -250,17 +250,9 @@ def compact(problems: Iterable[Found], *, join: bool = True) -> list[Found]:
             else:
                 lines.append(np.array([m.line], dtype=np.int64))
                 values.append(np.array([m.value], dtype=object))
-        kept += _run(file, rule, column, message, hint, np.concatenate(lines), np.concatenate(values))
+        # (A value already shortened is its own shortening.)
+        kept += problems_at(file, rule, message, np.concatenate(lines), np.concatenate(values), column=column, hint=hint)
     return kept
-
-
-def _run(file, rule, column, message, hint, lines: np.ndarray, values: np.ndarray) -> list[Found]:
-    """One run from lines and their (already shortened) values, nulls as None."""
-    import pandas as pd
-
-    codes, distinct = pd.factorize(pd.Series(values, dtype=object))
-    order = np.argsort(lines, kind="stable")
-    return [ProblemRun(file, column, rule, message, hint, lines[order], codes.astype(np.int32)[order], tuple(distinct))]
 
 
 def sort_key(problem: Found) -> tuple:
