@@ -3,13 +3,26 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: check test hashes docs site screenshots lint clean
+.PHONY: check test hashes docs site screenshots lint clean FORCE
+
+# Exit 0 when the Python $(1) satisfies the package's `requires-python` in pyproject.toml, read
+# with the `packaging` that pip carries (every venv has it, as have Pythons back to 2.7).
+supports = $(1) -c "import re, sys; from pip._vendor.packaging.specifiers import SpecifierSet; \
+	wanted = re.search(r'^requires-python *= *\"(.*)\"', open('pyproject.toml').read(), re.M).group(1); \
+	sys.exit(0 if SpecifierSet(wanted).contains('%d.%d.%d' % sys.version_info[:3]) else 1)" 2>/dev/null
+REQUIRES = $(shell sed -n 's/^requires-python *= *"\(.*\)"/\1/p' pyproject.toml)
+# An installed .venv whose Python has gone or no longer fits (upgraded or removed under it): reinstall.
+STALE := $(shell [ -e $(BIN)/.installed ] && ! $(call supports,$(BIN)/python) && echo stale)
 
 # Reinstall when the project's dependencies change. Checking needs the package alone; the test
 # extras (pytest, hypothesis, ruff) come with `make test` or `make lint`: installed, hypothesis
-# is imported by Pandera on every validation (about 0.1 s).
-$(BIN)/.installed: pyproject.toml constraints.txt
+# is imported by Pandera on every validation (about 0.1 s). A .venv left by a Python the package
+# does not support (`venv` over it would keep that Python) is made again from scratch.
+$(BIN)/.installed: pyproject.toml constraints.txt $(if $(STALE),FORCE)
+	@if [ -e $(VENV) ] && ! $(call supports,$(BIN)/python); then echo "$(VENV) has no Python $(REQUIRES): making it again"; rm -rf $(VENV); fi
 	$(PYTHON) -m venv $(VENV)
+	@$(call supports,$(BIN)/python) || { rm -rf $(VENV); \
+		echo "$(PYTHON) is $$($(PYTHON) -V 2>&1); peacetalks needs Python $(REQUIRES): run, for example, PYTHON=python3.12 make $(or $(MAKECMDGOALS),check)"; exit 1; }
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e .
 	touch $@

@@ -109,7 +109,7 @@ def validate(
     show_all: bool,
     counts: bool,
 ) -> None:
-    """Check the package at PATH and report every problem: file, line, column, value and rule.
+    """Check the package at PATH (or a CSV file alone) and report every problem: file, line, column, value and rule.
 
     The report goes to stdout, whatever the verdict: `peacetalks validate > report.txt`
     keeps it. Exits 0 when the package is valid, 1 when it has problems (or the
@@ -190,10 +190,90 @@ def hash_command(path: str) -> None:
         raise click.ClickException(f"not hashed, there is no file at: {', '.join(missing)}")
 
 
+class NoPackage(click.ClickException):
+    """No package where a command needs one: what is missing and what a package is, on stderr, exit 1."""
+
+    def __init__(self, problem: Problem):
+        super().__init__(problem.message)
+        self.problem = problem
+
+    def show(self, file=None) -> None:
+        click.echo(f"{self.problem.location()}: [{self.problem.rule}] {self.problem.message}", err=True)
+        if self.problem.hint:
+            click.echo(f"  {self.problem.hint}", err=True)
+
+
+def refuse_no_package(path: str) -> None:
+    from peacetalks.model.read_package import no_package
+
+    missing = no_package(path)
+    if missing is not None:
+        raise NoPackage(missing)
+
+
+@main.command(short_help="Put the tables a spreadsheet saved back into the package's form; no value changes.")
+@path_argument
+@click.option(
+    "--encoding",
+    default=None,
+    help="The encoding the tables that are not UTF-8 were saved in (cp1252, cp1250, mac-roman...), for when fix cannot tell it.",
+)
+def fix(path: str, encoding: str | None) -> None:
+    """Rewrite the tables a spreadsheet saved as UTF-8 without a byte-order mark, with the package's
+    delimiter and line ends, without changing a single value; then record their new hashes.
+
+    Each rewritten file is read back and compared, value by value, before it
+    replaces the old one, which is kept under .peacetalks-fix/. A file whose
+    encoding or delimiter cannot be told for certain is left as it is, and said
+    so (exit 1). See docs/fix.md.
+    """
+    import codecs
+    import dataclasses
+
+    from peacetalks.edit.fix_tables import fix_tables
+    from peacetalks.edit.write_hashes import CannotHash, write_hashes
+
+    if encoding is not None:
+        try:
+            codecs.lookup(encoding)
+        except LookupError:
+            raise click.BadParameter(f"{encoding!r} is not an encoding known here", param_hint="--encoding") from None
+    package = read_package_or_fail(path)
+    try:
+        results, kept = fix_tables(package, encoding)
+    except (OSError, ValueError) as error:
+        raise click.ClickException(f"could not fix the tables: {error}") from None
+    for result in results:
+        if result.changes:
+            click.echo(f"{result.path}: {'; '.join(result.changes)}")
+            for warning in result.warnings:
+                click.echo(f"  warning: {warning.location()}: {warning.value!r}: {warning.message}")
+        elif result.skipped:
+            click.echo(f"{result.path}: left as it is: {result.skipped}")
+    fixed = {result.path for result in results if result.changes}
+    if not fixed:
+        click.echo("nothing needed fixing" if not any(r.refused for r in results) else "nothing else needed fixing")
+    else:
+        try:
+            hashed = write_hashes(dataclasses.replace(package, resources=[r for r in package.resources if r.path in fixed], files=[]))
+        except (CannotHash, OSError, ValueError) as error:
+            raise click.ClickException(f"the tables were fixed, but their hashes could not be recorded: {error}") from None
+        if hashed:
+            click.echo(f"recorded the new hashes and sizes in {', '.join(hashed)}")
+        click.echo(f"the files as they were are kept in {kept}")
+    refused = [result.refused for result in results if result.refused]
+    for problem in refused:
+        click.echo(f"{problem.location()}: {problem.message} [{problem.rule}]", err=True)
+        if problem.hint:
+            click.echo(f"  hint: {problem.hint}", err=True)
+    sys.exit(1 if refused else 0)
+
+
 def read_package_or_fail(path: str):
     """The package's descriptor, or its problems as the command's error."""
     from peacetalks.model.read_package import read_package
 
+    refuse_no_package(path)
     package, problems = read_package(path)
     if package is None:
         raise PackageProblems(problems, path)
@@ -206,6 +286,7 @@ def read_tables_or_fail(path: str):
     from peacetalks.export.prepare_export import read_for_export
     from peacetalks.read.load_tables import PackageError
 
+    refuse_no_package(path)
     try:
         return read_for_export(path)
     except PackageError as error:

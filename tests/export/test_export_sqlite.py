@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from pathlib import Path
 
 import pytest
 
+from conftest import rehash
 from csv_expectations import ROOT, expected_tables, schemas
+from package_edits import edit_json, field_of
 from peacetalks.export.export_sqlite import create_table_sql, export_sqlite, metadata_path
 from peacetalks.export.prepare_export import read_for_export
 from peacetalks.model.read_package import Resource
@@ -119,6 +122,45 @@ def test_datasette_metadata_beside_the_database(exported):
     assert tables["actors"]["title"] == "Actors"
     assert tables["actors"]["columns"]["actor_id"].startswith("Stable identifier")
     assert tables["_package_columns"] == {"hidden": True}
+
+
+def without_code_marks(markdown: str) -> str:
+    """The text of a description whose only Markdown is `code`, as a reader sees it rendered."""
+    return re.sub(r"`([^`]*)`", lambda match: match.group(1).strip(), markdown)
+
+
+def test_datasette_descriptions_are_plain_text(exported):
+    tables = json.loads(metadata_path(exported).read_text(encoding="utf-8"))["databases"]["peacetalks"]["tables"]
+    marked = 0
+    for name, schema in schemas().items():
+        for field in schema["fields"]:
+            if "`" in field.get("description", ""):
+                marked += 1
+                assert tables[name]["columns"][field["name"]] == without_code_marks(field["description"]), (name, field["name"])
+        assert "description_html" not in tables[name], name  # no table description has formatting
+    assert marked > 30
+
+
+def test_markdown_in_a_description_gives_datasette_text_and_html(package_dir, tmp_path):
+    def change(descriptor):
+        actors = next(r for r in descriptor["resources"] if r["name"] == "actors")
+        actors["description"] = "Every **person** the article names; ids as in [Wikidata](https://www.wikidata.org/)."
+
+    edit_json(package_dir / "datapackage.json", change)
+    edit_json(
+        package_dir / "schemas" / "actors.schema.json",
+        lambda schema: field_of(schema, "wikidata_id").update(description="Item id, _where_ confirmed (<https://www.wikidata.org/>)."),
+    )
+    rehash(package_dir)
+    output = tmp_path / "edited.db"
+    export_sqlite(read_for_export(package_dir), output)
+    tables = json.loads(metadata_path(output).read_text(encoding="utf-8"))["databases"]["edited"]["tables"]
+    assert tables["actors"]["description"] == "Every person the article names; ids as in Wikidata (https://www.wikidata.org/)."
+    assert tables["actors"]["description_html"] == (
+        '<p>Every <strong>person</strong> the article names; ids as in <a href="https://www.wikidata.org/">Wikidata</a>.</p>'
+    )
+    assert tables["actors"]["columns"]["wikidata_id"] == "Item id, where confirmed (https://www.wikidata.org/)."
+    assert "description_html" not in tables["meetings"]
 
 
 def test_second_export_is_byte_identical(exported, tmp_path):

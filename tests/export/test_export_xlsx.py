@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
+import re
 import zipfile
 from pathlib import Path
 
@@ -12,7 +14,8 @@ import pytest
 
 from conftest import rehash, replace_in
 from csv_expectations import ROOT, expected_tables, schemas
-from peacetalks.export.export_xlsx import export_xlsx
+from package_edits import edit_json, field_of
+from peacetalks.export.export_xlsx import LINE_HEIGHT, export_xlsx, text_lines
 from peacetalks.export.prepare_export import FIXED_TIME, read_for_export
 
 
@@ -71,6 +74,101 @@ def test_about_and_dictionary_explain_the_package(workbook):
     asserted = next(row for row in dictionary if row[:2] == ("proposal_positions", "asserted_by"))
     assert asserted[5] == "actors.actor_id"
     assert len(dictionary) - 1 == sum(len(s["fields"]) for s in schemas().values())
+
+
+def without_code_marks(markdown: str) -> str:
+    """The text of a description whose only Markdown is `code`, as a reader sees it rendered."""
+    return re.sub(r"`([^`]*)`", lambda match: match.group(1).strip(), markdown)
+
+
+def test_dictionary_descriptions_are_plain_text(workbook):
+    shown = {(row[0], row[1]): row[7] for row in workbook["Dictionary"].iter_rows(min_row=2, values_only=True)}
+    marked = 0
+    for name, schema in schemas().items():
+        for field in schema["fields"]:
+            if "`" in field.get("description", ""):
+                marked += 1
+                assert shown[(name, field["name"])] == without_code_marks(field["description"]), (name, field["name"])
+    assert marked > 30
+    assert not [key for key, text in shown.items() if "`" in text or "**" in text]
+
+
+def test_markdown_in_descriptions_is_shown_as_text(package_dir, tmp_path):
+    marked = "**Wikidata** item id ([Wikidata](https://www.wikidata.org/)), `Q…`."
+    edit_json(package_dir / "schemas" / "actors.schema.json", lambda schema: field_of(schema, "wikidata_id").update(description=marked))
+
+    def change(descriptor):
+        next(r for r in descriptor["resources"] if r["name"] == "actors")["description"] = "Every *person* and `group`."
+
+    edit_json(package_dir / "datapackage.json", change)
+    rehash(package_dir)
+    output = tmp_path / "edited.xlsx"
+    export_xlsx(read_for_export(package_dir), output)
+    edited = openpyxl.load_workbook(output)
+    dictionary = {row[:2]: row[7] for row in edited["Dictionary"].iter_rows(values_only=True)}
+    assert dictionary[("actors", "wikidata_id")] == "Wikidata item id (Wikidata (https://www.wikidata.org/)), Q…."
+    about = {row[0]: row[3] for row in edited["About"].iter_rows(values_only=True)}
+    assert about["actors"] == "Every person and group."
+
+
+def least_height(text: str, width: float) -> float:
+    """The height `text` needs at the most characters a width unit holds as LibreOffice shows Calibri
+    (1.2): a row lower than this cuts a line off."""
+    lines = sum(max(math.ceil(len(line) / ((width - 1) * 1.2)), 1) for line in text.split("\n"))
+    return lines * LINE_HEIGHT
+
+
+def test_rows_are_as_tall_as_their_wrapped_text(workbook):
+    for name in ["Dictionary", *schemas()]:
+        sheet = workbook[name]
+        widths = {cell.column_letter: sheet.column_dimensions[cell.column_letter].width for cell in sheet[1]}
+        for row in sheet.iter_rows(min_row=2):
+            height = sheet.row_dimensions[row[0].row].height or LINE_HEIGHT
+            for cell in row:
+                if isinstance(cell.value, str):
+                    assert cell.alignment.wrap_text or len(cell.value) + 2 <= widths[cell.column_letter], (name, cell.coordinate)
+                    assert height >= least_height(cell.value, widths[cell.column_letter]), (name, cell.coordinate)
+    dictionary = workbook["Dictionary"]
+    rows = [row for row in dictionary.iter_rows(min_row=2) if row[0].value == "actors"]
+    heights = {row[1].value: dictionary.row_dimensions[row[0].row].height for row in rows}
+    assert heights["actor_id"] is None  # one line: the default height
+    assert heights["actor_type"] < heights["basis"]  # 3 lines of description, then 5
+
+
+def test_about_rows_fit_their_text_across_the_merged_value_columns(workbook):
+    about = workbook["About"]
+    description = next(row for row in about.iter_rows() if row[0].value == "Description")
+    number = description[0].row
+    assert f"B{number}:D{number}" in {str(merged) for merged in about.merged_cells.ranges}
+    width = sum(about.column_dimensions[letter].width for letter in "BCD")
+    assert about.row_dimensions[number].height >= least_height(description[1].value, width) > LINE_HEIGHT
+    name = next(row for row in about.iter_rows() if row[0].value == "Name")[0].row
+    assert about.row_dimensions[name].height in (None, LINE_HEIGHT)
+
+
+def test_columns_wrap_at_spaces_and_keep_identifiers_whole(workbook):
+    participants = workbook["meeting_participants"]
+    longest_id = max(len(row[0]) for row in participants.iter_rows(min_row=2, values_only=True))
+    assert participants.column_dimensions["A"].width >= longest_id + 2
+    quote = next(cell for cell in participants[1] if cell.value == "quote")
+    assert participants.column_dimensions[quote.column_letter].width < 40
+    assert all(row[0].alignment.wrap_text for row in participants.iter_rows(min_row=2, min_col=quote.column, max_col=quote.column))
+
+
+def test_every_sheet_prints_landscape_one_page_wide_with_its_header_on_each_page(workbook):
+    for sheet in workbook:
+        assert sheet.page_setup.orientation == "landscape", sheet.title
+        assert (sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight) == (1, 0), sheet.title
+        assert sheet.sheet_properties.pageSetUpPr.fitToPage, sheet.title
+        assert sheet.print_title_rows == (None if sheet.title == "About" else "$1:$1"), sheet.title
+
+
+def test_text_lines_counts_wrapped_and_written_lines():
+    assert text_lines("", 10) == 1
+    assert text_lines("short", 10) == 1
+    assert text_lines("one\ntwo", 10) == 2
+    words = "word " * 40
+    assert text_lines(words, 20) > text_lines(words, 40) > 1
 
 
 def test_text_that_looks_like_a_formula_stays_text(package_dir, tmp_path):

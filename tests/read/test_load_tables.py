@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 import peacetalks
-from conftest import ROOT, replace_in
+from conftest import ROOT, rehash, replace_in
 from peacetalks import PackageError
 
 
@@ -84,3 +84,11 @@ def test_load_refuses_a_renamed_column(package_dir):
         ("data/actors.csv", 1, "type", "extra-column"),
         ("data/actors.csv", 1, "actor_type", "missing-column"),
     ]
+
+
+def test_a_table_with_crlf_line_ends_loads(package_dir) -> None:
+    """CRLF is a house rule of validation (`line-ends`), not a reason not to read a table."""
+    path = package_dir / "data/actors.csv"
+    path.write_bytes(path.read_bytes().replace(b"\n", b"\r\n"))
+    rehash(package_dir)
+    assert len(peacetalks.load(package_dir)["actors"]) == len(path.read_bytes().splitlines()) - 1

@@ -59,10 +59,10 @@ def test_a_semicolon_file_reports_the_bad_value_at_its_line(tmp_path, frictionle
     assert found(root, frictionless) == [("enum", "t.csv", 5, "n", "9")]
 
 
-def test_a_semicolon_file_without_its_dialect_is_told_so_once(tmp_path):
-    root = package(tmp_path, {"t.csv": b"id;n\na;1\nb;2\n"})
-    [(rule, file, line, _column, value)] = found(root)
-    assert (rule, file, line, value) == ("header", "t.csv", 1, "id;n")
+def test_a_semicolon_file_without_its_dialect_is_told_so_once_and_read_through(tmp_path):
+    """The header read by semicolons names the schema's fields: the rows are read so, and checked."""
+    root = package(tmp_path, {"t.csv": b"id;n\na;1\nb;2\nc;9\n"})
+    assert found(root) == [("delimiter", "t.csv", 1, None, "id;n"), ("enum", "t.csv", 4, "n", "9")]
 
 
 def test_a_declared_delimiter_is_not_hinted_at_but_another_one_is(tmp_path):
@@ -85,9 +85,22 @@ def test_bytes_that_do_not_decode_in_the_declared_encoding_are_an_encoding_probl
 
 
 def test_undeclared_encoding_keeps_the_utf8_message(tmp_path):
+    """`é` alone is `й` in cp1251: which code page it was saved in cannot be told, and it is said so."""
     root = package(tmp_path, {"t.csv": "id,n\né,1\n".encode("cp1252")})
     [problem] = validate_package(root, frictionless="off").problems
-    assert (problem.rule, problem.line, problem.message) == ("encoding", 2, "the file is not valid UTF-8")
+    assert (problem.rule, problem.line, problem.value) == ("encoding", 2, "e9")
+    assert problem.message.startswith("the file is not valid UTF-8, and which encoding it is in cannot be told: ")
+    assert "cp1252 as 'é', cp1251 as 'й'" in problem.message and problem.message.endswith("its values are not checked")
+    assert "peacetalks fix --encoding cp1252" in problem.hint
+
+
+def test_an_undeclared_cp1252_table_it_can_only_be_is_read_through(tmp_path):
+    """Curly quotes are the same bytes in every Windows code page, and `é` beside Latin letters is
+    Latin in the pages left: one `encoding` problem, and the table checked in full."""
+    root = package(tmp_path, {"t.csv": "id,n\n\u201cZelenské\u201d,1\nb,7\n".encode("cp1252")})
+    problems = validate_package(root, frictionless="off").problems
+    assert [(p.rule, p.line, p.value) for p in problems] == [("encoding", 2, "93 5a 65 6c"), ("enum", 3, "7")]
+    assert "Windows-1252" in problems[0].message and "peacetalks fix" in problems[0].hint
 
 
 def test_a_bom_under_utf8_sig_and_a_utf16_file_read(tmp_path):

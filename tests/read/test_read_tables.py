@@ -179,14 +179,15 @@ def test_a_straight_quote_inside_a_quoted_value_makes_a_batch_be_read_whole(tmp_
 @pytest.mark.parametrize(("separator", "named"), [(";", "semicolons"), ("\t", "tabs")])
 def test_a_file_separated_by_semicolons_or_tabs_is_one_problem(tmp_path: Path, separator: str, named: str) -> None:
     """saved with semicolons, a table gave a missing column for each
-    field, an extra one for the whole header, and a ragged row for each line with a comma."""
+    field, an extra one for the whole header, and a ragged row for each line with a comma. With no
+    schema's names to compare its header with, it is not read by them."""
     from peacetalks.read.read_tables import read_table
 
     text = f"id{separator}note\na{separator}x, y\nb{separator}z\n"
     (tmp_path / "t.csv").write_text(text, encoding="utf-8")
     table = read_table(tmp_path, "t", "t.csv")
     assert [(p.rule, p.line, p.value) for p in table.problems] == [("header", 1, f"id{separator}note")]
-    assert table.problems[0].message == f"the values are separated by {named}, not commas"
+    assert table.problems[0].message.startswith(f"the values are separated by {named}, not commas")
     assert table.header == [] and table.frame.empty
     assert scan_header(tmp_path / "t.csv") is None  # a large one too is read whole, and reported so
 

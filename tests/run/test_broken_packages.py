@@ -254,7 +254,7 @@ def quote_with_a_changed_word(root: Path) -> Expect:
     line = line_of(path, "berlin_talks,steve_witkoff,")
     replace_in(path, "The Berlin talks were led for the US by", "The Berlin talks were run for the US by")
     rehash(root)
-    return Expect("quote-verbatim", "data/meeting_participants.csv", line, column="quote", hint="'run' → 'led'")
+    return Expect("quote-verbatim", "data/meeting_participants.csv", line, column="quote", hint='- "run" + "led"')
 
 
 @case
@@ -709,15 +709,20 @@ def test_an_empty_table_is_one_problem_not_one_for_each_row_pointing_at_it(packa
     assert as_reported(validate_package(package_dir).problems) == [("data/actors.csv", 1, None, "empty-file")]
 
 
-def test_a_table_saved_with_semicolons_is_one_problem(package_dir: Path) -> None:
+def test_a_table_saved_with_semicolons_is_one_problem_and_read_through(package_dir: Path) -> None:
     topics = package_dir / "data/meeting_topics.csv"
+    rows = rows_of(topics)
+    rows[3][rows[0].index("meeting_id")] = "no_such_meeting"
     out = io.StringIO()
-    csv.writer(out, delimiter=";", lineterminator="\n").writerows(rows_of(topics))
+    csv.writer(out, delimiter=";", lineterminator="\n").writerows(rows)
     topics.write_text(out.getvalue(), encoding="utf-8", newline="")
     rehash(package_dir)
-    [problem] = validate_package(package_dir).problems
-    assert (problem.file, problem.line, problem.rule) == ("data/meeting_topics.csv", 1, "header")
-    assert "separated by semicolons" in problem.message and "comma delimited" in problem.hint
+    problems = validate_package(package_dir).problems
+    assert [(p.file, p.line, p.column, p.rule) for p in problems] == [
+        ("data/meeting_topics.csv", 1, None, "delimiter"),
+        ("data/meeting_topics.csv", 4, "meeting_id", "foreign-key"),
+    ]
+    assert "separated by semicolons" in problems[0].message and "`peacetalks fix`" in problems[0].hint
 
 
 def test_a_file_that_grew_is_not_said_to_be_cut_short(package_dir: Path) -> None:
@@ -905,3 +910,40 @@ def test_a_table_saved_otherwise_and_declared_so_is_valid(package_dir: Path, sav
     save(package_dir)
     code, report, output = run_cli(package_dir)
     assert (code, report["problems"]) == (0, []), output
+
+
+@pytest.mark.parametrize("batched", [False, True])
+def test_a_bom_crlf_and_a_spaced_header_name_are_one_problem_each_and_every_row_is_checked(
+    package_dir: Path, monkeypatch: pytest.MonkeyPatch, batched: bool
+) -> None:
+    """With 12 wrong actor_type values and a BOM, the BOM alone was reported."""
+    if batched:
+        in_batches(monkeypatch, 2000)
+    path = package_dir / "data/actors.csv"
+    rows = rows_of(path)
+    column = rows[0].index("actor_type")
+    for row in rows[1:13]:
+        row[column] = "country"
+    rows[0][rows[0].index("role")] = "role "
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\r\n").writerows(rows)
+    path.write_bytes(b"\xef\xbb\xbf" + out.getvalue().encode("utf-8"))
+    rehash(package_dir)
+    problems = validate_package(package_dir).problems
+    assert sorted((p.rule, p.line, p.column or "") for p in problems) == sorted(
+        [("bom", 1, ""), ("header-spaces", 1, "role"), ("line-ends", 1, ""), *[("enum", line, "actor_type") for line in range(2, 14)]]
+    )
+    assert all(p.file == "data/actors.csv" for p in problems)
+    assert all("`peacetalks fix`" in p.hint for p in problems if p.rule != "enum")
+
+
+def test_crlf_in_a_table_read_in_batches_is_one_problem(package_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    in_batches(monkeypatch, 2000)
+    path = package_dir / "data/statuses.csv"
+    assert path.stat().st_size > 2 * 2000  # read in batches, not whole
+    set_cell(path, "berlin_talks_not_easy", "certainty", "likely")
+    line = line_of(path, "berlin_talks_not_easy,")
+    path.write_bytes(path.read_bytes().replace(b"\n", b"\r\n"))
+    rehash(package_dir)
+    problems = validate_package(package_dir).problems
+    assert [(p.file, p.rule, p.line) for p in problems] == [("data/statuses.csv", "line-ends", 1), ("data/statuses.csv", "enum", line)]

@@ -1,4 +1,4 @@
-"""Valid CSV that looks unusual must pass: CRLF line endings, quoted newlines,
+"""Valid CSV that looks unusual must pass: CRLF line endings (under the standard), quoted newlines,
 non-ASCII text, a header-only table nothing points at, a big file, and the
 documented escape for text that starts like a formula. Line numbers after a
 multi-line cell must still be the editor's."""
@@ -22,18 +22,26 @@ def assert_valid(root: Path, *args: str) -> None:
     assert report["valid"] is True and report["problems"] == []
 
 
+def assert_only_line_ends(root: Path, files: list[str]) -> None:
+    """Valid under the standard; under the house profile (which wants LF), one `line-ends` a file."""
+    assert_valid(root, "--profile", "standard")
+    code, report, output = run_cli(root)
+    assert code == 1
+    assert sorted((p["rule"], p["file"], p["line"]) for p in report["problems"]) == [("line-ends", f, 1) for f in sorted(files)], output
+
+
 def test_crlf_line_endings(package_dir: Path) -> None:
     for path in (package_dir / "data").glob("*.csv"):
         path.write_bytes(path.read_bytes().replace(b"\n", b"\r\n"))
     rehash(package_dir)
-    assert_valid(package_dir)
+    assert_only_line_ends(package_dir, [f"data/{p.name}" for p in (package_dir / "data").glob("*.csv")])
 
 
 def test_crlf_without_final_newline(package_dir: Path) -> None:
     path = package_dir / "data/actors.csv"
     path.write_bytes(path.read_bytes().replace(b"\n", b"\r\n").rstrip(b"\r\n"))
     rehash(package_dir)
-    assert_valid(package_dir)
+    assert_only_line_ends(package_dir, ["data/actors.csv"])
 
 
 def test_quoted_newlines_in_cells(package_dir: Path) -> None:

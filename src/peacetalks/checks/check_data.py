@@ -76,6 +76,7 @@ def check_header(table: RawTable, resource: Resource) -> tuple[pd.DataFrame, lis
                     line=table.header_line,
                     column=name.strip(),
                     value=name,
+                    hint="run `peacetalks fix`: it removes them and changes no value",
                 )
             )
             spaced[name] = name.strip()

@@ -334,7 +334,7 @@ def main(argv: list[str] | None = None) -> int:
     path, *options = sys.argv[1:] if argv is None else argv
     if STOP_WITH_PARENT in options:
         stop_with_parent()
-    package, _ = read_package(path)
+    package, _ = read_package(path, table_alone=True)  # what `validate` was given
     if package is None:
         return 1
     # A crash here ends the process with an error: the validator then runs the pass itself and

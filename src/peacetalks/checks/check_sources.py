@@ -3,11 +3,11 @@ verbatim in its source, and codes that must exist in a code list."""
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 
 import pandas as pd
 
+from peacetalks.checks.closest_passage import quote_hint
 from peacetalks.model.field import Field
 from peacetalks.model.read_package import Package, inside
 from peacetalks.report.problems import Problem
@@ -73,30 +73,6 @@ def read_source_texts(package: Package, frames: Frames, files: dict[str, str]) -
     return texts, problems
 
 
-def closest_passage(quote: str, text: str) -> str | None:
-    """The span of `text` most like `quote`, to show a curator what differs."""
-    if not quote or not text:
-        return None
-    # Locate by the quote's start only: matching is quadratic, and a huge or repetitive cell must not hang.
-    matcher = difflib.SequenceMatcher(None, text, quote[:400], autojunk=False)
-    best = max(matcher.get_matching_blocks(), key=lambda block: block.size)
-    if best.size == 0:
-        return None
-    start = max(0, best.a - best.b)
-    return text[start : start + len(quote)]
-
-
-def describe_difference(quote: str, passage: str) -> str:
-    straight = str.maketrans({"\u201c": '"', "\u201d": '"', "\u2018": "'", "\u2019": "'"})
-    if passage != quote and passage.translate(straight) == quote.translate(straight):
-        return "the source uses typographic quotes (“ ” ‘ ’) where the quote has straight ones, or the other way round"
-    if " ".join(passage.split()) == " ".join(quote.split()):
-        return "only the spacing differs"
-    words_q, words_p = quote.split(), passage.split()
-    changed = [f"{a!r} → {b!r}" for a, b in zip(words_q, words_p, strict=False) if a != b][:3]
-    return "words differ: " + "; ".join(changed) if changed else "the quote is longer or shorter than the passage"
-
-
 def check_quotes(package: Package, frames: Frames, files: dict[str, str], texts: dict[str, dict[str, str]]) -> list[Problem]:
     problems: list[Problem] = []
     for resource in package.resources:
@@ -120,18 +96,17 @@ def check_quotes(package: Package, frames: Frames, files: dict[str, str], texts:
         }
         if not failed:
             continue  # a missing source is reported as a foreign-key problem
+        # One hint for each failed pair, however many rows repeat it.
+        hints = {(source_id, quote): quote_hint(quote, sources[source_id]) for source_id, quote in failed}
         suspects = pairs[pairs[quote_column].isin({quote for _, quote in failed})]
         rows = zip(suspects.index, suspects[source_column].astype(str), suspects[quote_column].astype(str), strict=True)
         for line, source_id, quote in rows:
             if (source_id, quote) not in failed:
                 continue
-            passage = closest_passage(quote, sources[source_id])
-            hint = None
-            if passage is not None:
-                hint = f"closest passage: {passage}\n{describe_difference(quote, passage)}"
+            shown, hint = hints[(source_id, quote)]
             message = f"the quote is not found verbatim in source {source_id}"
             problems.append(
-                Problem.at(files[resource.name], "quote-verbatim", message, line=int(line), column=quote_column, value=quote, hint=hint)
+                Problem.at(files[resource.name], "quote-verbatim", message, line=int(line), column=quote_column, value=shown, hint=hint)
             )
     return problems
 

@@ -6,7 +6,9 @@ constraints; enums become `IN (...)` lists, so any SQLite reader enforces
 them without a custom function. Every foreign key gets an index. Column
 descriptions are kept as SQL comments in the CREATE TABLE statement (shown by
 `.schema`) and in the `_package`, `_package_tables` and `_package_columns`
-tables. A Datasette `metadata.json` is written beside the database.
+tables, as the schemas write them (Markdown). A Datasette `metadata.json` is
+written beside the database, with the descriptions as plain text, and as HTML
+where their Markdown has formatting.
 """
 
 from __future__ import annotations
@@ -21,11 +23,13 @@ from peacetalks.export.prepare_export import (
     allowed_values,
     datetime_text,
     description,
+    description_text,
     field_type,
     is_required,
     to_native,
     write_atomically,
 )
+from peacetalks.export.render_markdown import has_markup, markdown_to_html, markdown_to_text
 from peacetalks.model.convert_types import read_schema_value
 from peacetalks.model.read_package import Resource
 from peacetalks.model.types import table_type
@@ -208,14 +212,26 @@ def write_database(target: Path, tables: PackageTables) -> None:
         connection.close()
 
 
+def datasette_description(item: dict) -> dict[str, str]:
+    """Datasette's description keys for `item`: `description` as plain text, which Datasette shows
+    escaped, and, where the Markdown has formatting, `description_html`, which Datasette shows in
+    its place; a reader of the metadata file or of Datasette's JSON API still gets plain text."""
+    text = description(item)
+    keys = {"description": markdown_to_text(text)}
+    if has_markup(text):
+        keys["description_html"] = markdown_to_html(text)
+    return keys
+
+
 def datasette_metadata(tables: PackageTables, database: str) -> dict:
-    """Titles, descriptions, licence and source in Datasette's metadata.json shape."""
+    """Titles, descriptions, licence and source in Datasette's metadata.json shape. Column
+    descriptions are plain text: Datasette has no HTML form for them."""
     descriptor = tables.package.descriptor
     licence_name, licence_url = licence(descriptor)
     source_title, source_url = source(descriptor)
     metadata: dict = {
         "title": descriptor.get("title", descriptor.get("name", database)),
-        "description": description(descriptor),
+        **datasette_description(descriptor),
         "license": licence_name,
         "license_url": licence_url,
         "source": source_title,
@@ -226,8 +242,8 @@ def datasette_metadata(tables: PackageTables, database: str) -> dict:
     for resource in tables.resources:
         table_metadata[resource.name] = {
             "title": resource.descriptor.get("title", resource.name),
-            "description": description(resource.descriptor),
-            "columns": {f["name"]: description(f) for f in resource.fields},
+            **datasette_description(resource.descriptor),
+            "columns": {f["name"]: description_text(f) for f in resource.fields},
         }
     for name in META_TABLES:
         table_metadata[name] = {"hidden": True}

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from peacetalks.export.render_markdown import markdown_to_text
 from peacetalks.model.convert_types import read_schema_value
 from peacetalks.model.field import Field
 from peacetalks.model.read_package import Package, Resource, read_package
@@ -104,8 +105,14 @@ def datetime_text(value: dt.datetime, fraction: bool) -> str:
 
 
 def description(item: dict) -> str:
+    """The item's `description` as written: Markdown, by the Data Package standard."""
     text = item.get("description")
     return text if isinstance(text, str) else ""
+
+
+def description_text(item: dict) -> str:
+    """The item's description as a reader sees it rendered, without Markdown's marks."""
+    return markdown_to_text(description(item))
 
 
 def to_native(value: object, kind: str) -> object:

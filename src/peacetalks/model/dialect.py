@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import codecs
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 # Compression by the file's extension, as frictionless decompresses it.
 COMPRESSION_BY_EXTENSION = {"gz": "gz", "gzip": "gz", "bz2": "bz2", "zip": "zip", "xz": "xz"}
@@ -32,6 +32,9 @@ class Dialect:
     comment_rows: tuple[int, ...] = ()
     encoding: str | None = None  # as declared; None: not declared (UTF-8, today's messages)
     compression: str | None = None  # "gz", "bz2", "zip", "xz" or None
+    # How the lines end when written (`lineTerminator`): every reader takes any line end, so it does
+    # not make a dialect less plain; the house profile holds a table to it (`line-ends`).
+    line_terminator: str = field(default="\n", compare=False)
 
     @property
     def csv_plain(self) -> bool:
@@ -183,6 +186,7 @@ def dialect_of(dialect: dict | None, encoding: str | None = None, compression: s
         comment_rows=tuple(keys.get("commentRows", [])),
         encoding=encoding if encoding is not None and not is_plain_utf8(encoding) else None,
         compression=compression,
+        line_terminator=keys.get("lineTerminator", "\n"),
     )
 
 

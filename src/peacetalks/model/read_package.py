@@ -346,8 +346,47 @@ def data_format(item: dict, path: str) -> str:
     return extension[1:].lower()
 
 
-def read_package(path: str | Path | None = None) -> tuple[Package | None, list[Problem]]:
+PACKAGE_HINT = (
+    f"a package is a folder with a {DESCRIPTOR} (or datapackage.yaml) that lists its tables as `resources`, "
+    "each with a `path` to its CSV file and a `schema`; to check one CSV file alone: `peacetalks validate some.csv`"
+)
+
+
+def is_table_file(path: Path) -> bool:
+    """A CSV or TSV file (compressed or not), which some take for a package."""
+    return path.is_file() and data_format({}, path.name) in TABULAR_FORMATS
+
+
+def no_package(path: str | Path | None) -> Problem | None:
+    """Why there is no package at `path` (a folder without a descriptor, a missing file, a table
+    given where the package is wanted), or None when there is a descriptor to read."""
+    import shlex
+
     descriptor_path = find_descriptor(path)
+    if is_table_file(descriptor_path):
+        return Problem.at(
+            str(path),
+            "file-missing",
+            f"this is a table, not a package: give the {DESCRIPTOR} that describes it, or the folder that holds it",
+            hint=f"`peacetalks validate {shlex.quote(str(path))}` checks the table alone, every column read as text",
+        )
+    if descriptor_path.exists():
+        return None
+    shown = DESCRIPTOR if descriptor_path.name == DESCRIPTOR else str(descriptor_path)
+    where = descriptor_path.parent if descriptor_path.name == DESCRIPTOR else descriptor_path
+    return Problem.at(shown, "file-missing", f"no {DESCRIPTOR} at {where.resolve()}", hint=PACKAGE_HINT)
+
+
+def read_package(path: str | Path | None = None, *, table_alone: bool = False) -> tuple[Package | None, list[Problem]]:
+    """The package whose descriptor is at `path` (`find_descriptor`), and the problems that reading
+    it found. `table_alone`: a CSV or TSV file given as `path` is read as a package of that one
+    table, its schema inferred from its header, as `frictionless validate some.csv` reads it."""
+    descriptor_path = find_descriptor(path)
+    if table_alone and is_table_file(descriptor_path):
+        return read_table_alone(descriptor_path)
+    missing = no_package(path)
+    if missing is not None:
+        return None, [missing]
     root = descriptor_path.parent
     shown = (
         DESCRIPTOR
@@ -358,9 +397,6 @@ def read_package(path: str | Path | None = None) -> tuple[Package | None, list[P
     )
     descriptor, problems = read_document(descriptor_path, shown)
     if descriptor is None:
-        if problems and problems[0].rule == "file-missing":
-            where = descriptor_path.parent if descriptor_path.name == DESCRIPTOR else descriptor_path
-            problems = [Problem.at(shown, "file-missing", f"no {DESCRIPTOR} at {where.resolve()}")]
         return None, problems
     package = Package(root=root, descriptor=descriptor, path=descriptor_path)
     lines = JsonLines(descriptor_path) if not is_yaml(descriptor_path) else NoLines()
@@ -381,6 +417,20 @@ def read_package(path: str | Path | None = None) -> tuple[Package | None, list[P
             continue
         problems += read_resource_descriptor(package, item, number, name, lines)
     return package, problems
+
+
+def read_table_alone(path: Path) -> tuple[Package, list[Problem]]:
+    """A package of the one table at `path`, with no schema (`schema-inferred`)."""
+    import re
+
+    name = re.sub(r"[^a-z0-9._-]+", "-", path.name.split(".")[0].lower()).strip("-") or "table"
+    # Problems name the file as it was given (`data/actors.csv`) when that is a path below the
+    # current folder; otherwise by its name, in its own folder.
+    given = path.as_posix()
+    root, relative = (Path("."), given) if inside(Path("."), given) is not None else (path.parent, path.name)
+    descriptor = {"resources": [{"name": name, "path": relative}]}
+    package = Package(root=root, descriptor=descriptor, path=path)
+    return package, read_resource_descriptor(package, descriptor["resources"][0], 0, name, NoLines())
 
 
 class NoLines:

@@ -35,6 +35,7 @@ from peacetalks.model.dialect import Dialect
 from peacetalks.model.read_package import DESCRIPTOR, JsonLines, Package, Resource
 from peacetalks.read import read_tables
 from peacetalks.read.read_tables import RawTable, drop_blank_rows, empty_table
+from peacetalks.report import save_hints
 from peacetalks.report.problems import Problem
 
 # Lines of a part beyond the first, and rows of inline data, are numbered from k * PART_STRIDE
@@ -53,6 +54,45 @@ def read_resource(root: Path, resource: Resource) -> RawTable:
     if resource.dialect.plain:
         return read_tables.read_table(root, resource.name, resource.path, resource.field_names)
     return read_file(root, resource.name, resource.path, resource.field_names, resource.dialect)
+
+
+LINE_END_NAMES = {"\n": "LF", "\r\n": "CRLF", "\r": "CR"}
+
+
+def line_end_problems(root: Path, resource: Resource, sample: int = 1 << 16) -> list[Problem]:
+    """One problem when the first line of a table's file ends otherwise than the package's line ends
+    (`lineTerminator`, else LF). A spreadsheet ends every line alike, and the readers take any line
+    end, so the first one stands for the file; a value's own line breaks are never looked at. A
+    validation rule (house profile), not a reading one: `load()` reads such a table as any other."""
+    if resource.data is not None or not resource.files:
+        return []
+    try:
+        with open_stored(root / resource.files[0], resource.dialect.compression) as handle:
+            head = handle.read(sample)
+    except Exception:  # any damage is reported when the table is read
+        return []
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        head = head.decode("utf-16", errors="ignore").encode("utf-8")
+    newline, carriage = head.find(b"\n"), head.find(b"\r")
+    if newline < 0 and (carriage < 0 or carriage == len(head) - 1):
+        return []  # one line, or one that may go on past the sample
+    if carriage >= 0 and (newline < 0 or carriage < newline - 1):
+        found = "\r"
+    else:
+        found = "\r\n" if newline > 0 and head[newline - 1 : newline] == b"\r" else "\n"
+    expected = resource.dialect.line_terminator
+    if found == expected:
+        return []
+    names = LINE_END_NAMES
+    return [
+        Problem.at(
+            resource.files[0],
+            "line-ends",
+            f"the lines end in {names[found]}, not {names[expected]} as the package's tables do",
+            line=1,
+            hint=save_hints.LINE_ENDS,
+        )
+    ]
 
 
 # ---------------------------------------------------------------- bytes
@@ -104,8 +144,8 @@ def as_utf8(raw: bytes, dialect: Dialect, file: str) -> tuple[bytes | None, list
         clean = not raw.startswith((b"\xff\xfe", b"\xfe\xff", b"\xef\xbb\xbf")) and read_tables.is_utf8(raw)
         if clean:
             return raw, []
-        text, problems = read_tables.decode(raw, file)
-        return (raw if text is not None else None), problems
+        text, problems = read_tables.decode(raw, file)  # read through a byte-order mark, or a certain legacy encoding
+        return (text.encode("utf-8") if text is not None else None), problems
     name = codecs.lookup(dialect.encoding).name
     if name == "utf-8-sig":
         raw = raw[3:] if raw.startswith(b"\xef\xbb\xbf") else raw

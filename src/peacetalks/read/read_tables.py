@@ -21,6 +21,7 @@ from pathlib import Path
 import pandas as pd
 
 from peacetalks.model.dialect import PLAIN, Dialect
+from peacetalks.report import save_hints
 from peacetalks.report.problems import Problem
 
 # The csv module refuses fields over 128 KiB by default; a huge cell is reported
@@ -62,41 +63,35 @@ def empty_table(name: str, file: str, problems: list[Problem]) -> RawTable:
 
 
 def decode(raw: bytes, file: str) -> tuple[str | None, list[Problem]]:
+    """The text of a file that is not plain UTF-8, and the one problem that says so. A byte-order mark
+    is dropped and the rest read; bytes that are not UTF-8 are read in the Windows code page they
+    leave no doubt about (`legacy_encoding`); the text is None when they cannot be read for certain."""
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return None, [
-            Problem.at(
-                file,
-                "encoding",
-                'the file is UTF-16 (a spreadsheet\'s "Unicode text"), not UTF-8',
-                line=1,
-                hint='save it as "CSV UTF-8"',
-            )
-        ]
+        message = 'the file is UTF-16 (a spreadsheet\'s "Unicode text"), not UTF-8; its byte-order mark says so, and it was checked so'
+        try:
+            return raw.decode("utf-16"), [Problem.at(file, "encoding", message, line=1, hint=save_hints.ENCODING)]
+        except UnicodeDecodeError:
+            message = 'the file starts like UTF-16 (a spreadsheet\'s "Unicode text") but does not decode as it; its values are not checked'
+            return None, [Problem.at(file, "encoding", message, line=1, hint=save_hints.ENCODING_UNSURE)]
+    problems = []
     if raw.startswith(b"\xef\xbb\xbf"):
-        return None, [
-            Problem.at(
-                file,
-                "bom",
-                "the file starts with a byte order mark (BOM); save it as UTF-8 without BOM",
-                line=1,
-                hint='spreadsheets add it when saving "CSV UTF-8"; remove the first three bytes, or re-save from a text editor',
-            )
-        ]
+        raw = raw[3:]
+        message = "the file starts with a byte-order mark (BOM); the table is read without it"
+        problems.append(Problem.at(file, "bom", message, line=1, hint=save_hints.BOM))
     try:
-        return raw.decode("utf-8"), []
-    except UnicodeDecodeError as error:
-        line = raw[: error.start].count(b"\n") + 1
-        bad = raw[error.start : error.start + 4]
-        return None, [
-            Problem.at(
-                file,
-                "encoding",
-                "the file is not valid UTF-8",
-                line=line,
-                value=bad.hex(" "),
-                hint='was it saved as Latin-1 or Windows-1252? re-save it as "CSV UTF-8"',
-            )
-        ]
+        return raw.decode("utf-8"), problems
+    except UnicodeDecodeError:
+        pass
+    from peacetalks.read.legacy_encoding import read_legacy
+
+    reading = read_legacy(raw)
+    if reading.text is None:
+        message = f"the file is not valid UTF-8, and which encoding it is in cannot be told: {reading.why}; its values are not checked"
+        problem = Problem.at(file, "encoding", message, line=reading.line, value=reading.value, hint=save_hints.ENCODING_UNSURE)
+        return None, [*problems, problem]
+    message = f"the file is not UTF-8; every Windows code page that fits its bytes reads them as {reading.name} does, and it was checked so"
+    problem = Problem.at(file, "encoding", message, line=reading.line, value=reading.value, hint=save_hints.ENCODING)
+    return reading.text, [*problems, problem]
 
 
 def text_only_options(width: int, block_size: int, skip_rows: int = 1, use_threads: bool = True, dialect: Dialect = PLAIN) -> dict:
@@ -344,6 +339,9 @@ def read_with_csv_module(text: str, file: str, width: int, dialect: Dialect = PL
     return frame, problems
 
 
+SEPARATORS = {"semicolons": ";", "tabs": "\t", "commas": ","}
+
+
 def other_separator(header: list[str], fields=(), dialect: Dialect = PLAIN) -> str | None:
     """What a header of one cell, such as `meeting_id;proposal_id;quote`, was separated by instead of
     commas: semicolons (how a spreadsheet set to a language with decimal commas saves "CSV") or
@@ -403,8 +401,9 @@ def read_table(root: Path, name: str, relative: str, fields=()) -> RawTable:
     # Fast path: valid UTF-8 without a BOM is checked in place and decoded only if the csv module needs it.
     clean = not raw.startswith((b"\xff\xfe", b"\xfe\xff", b"\xef\xbb\xbf")) and is_utf8(raw)
     text, problems = (None, []) if clean else decode(raw, file)
-    if text is None and problems and problems[0].rule == "encoding" and problems[0].line == 1 and "UTF-16" in problems[0].message:
-        return empty_table(name, file, problems)
+    if not clean and text is not None:
+        # Read through: the text, as UTF-8, goes to the same readers; `problems` says how it was read.
+        raw, clean = text.encode("utf-8"), True
     if b"\x00" in raw:
         line = raw[: raw.index(b"\x00")].count(b"\n") + 1
         return empty_table(name, file, [Problem.at(file, "binary", "the file holds NUL bytes: it is binary, not a text CSV", line=line)])
@@ -416,24 +415,32 @@ def read_table(root: Path, name: str, relative: str, fields=()) -> RawTable:
         problem = Problem.at(file, "csv-syntax", "the header row has a quote left open", line=1, hint=OPEN_QUOTE_HINT)
         return empty_table(name, file, [problem])
     header = read_header(first)
+    dialect = PLAIN
     separator = other_separator(header, fields)
     if separator:
-        # One problem, not a ragged row for each line with a comma and a missing column for each field.
-        problem = Problem.at(
-            file,
-            "header",
-            f"the values are separated by {separator}, not commas",
-            line=1,
-            value=header[0],
-            hint='save it as "CSV UTF-8 (comma delimited)"; a spreadsheet set to a language that writes decimal commas uses semicolons',
-        )
-        return empty_table(name, file, [problem])
+        dialect = Dialect(delimiter=SEPARATORS[separator])
+        header = read_header(first, dialect)
+        if not fields or len(header) != len(fields) or {label.strip() for label in header} != set(fields):
+            # One problem, not a ragged row for each line with a comma and a missing column for each field.
+            problem = Problem.at(
+                file,
+                "header",
+                f"the values are separated by {separator}, not commas, and the header read so is not the schema's: the table is not read",
+                line=1,
+                value=first.splitlines()[0] if first else "",
+                hint=save_hints.DELIMITER,
+            )
+            return empty_table(name, file, [*problems, problem])
+        # The schema's names, each once: the table reads the same by this separator, for certain.
+        message = f"the values are separated by {separator}, not commas; the table was read by them"
+        problems = [*problems, Problem.at(file, "delimiter", message, line=1, value=first.splitlines()[0], hint=save_hints.DELIMITER)]
     width = len(header)
     if width == 0:
-        return empty_table(name, file, [Problem.at(file, "header", "the first line must be the header row", line=1)])
-    frame = read_with_pyarrow(raw, width)
+        return empty_table(name, file, [*problems, Problem.at(file, "header", "the first line must be the header row", line=1)])
+    frame = read_with_pyarrow(raw, width, dialect)
     if frame is None:
-        frame, problems = read_with_csv_module(text if text is not None else raw.decode("utf-8"), file, width)
+        frame, read_problems = read_with_csv_module(text if text is not None else raw.decode("utf-8"), file, width, dialect)
+        problems = problems + read_problems
     frame.columns = header
     frame, blank_problems = drop_blank_rows(frame, file)
     return RawTable(name, file, header, frame, problems + blank_problems)

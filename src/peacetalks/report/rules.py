@@ -50,8 +50,10 @@ FILE, HEADER, VALUES, HYGIENE, INTEGRITY, DESCRIPTOR, TOOL = (
 
 _RULES = (
     # File damage
-    _rule("encoding", "file", "standard", FILE, "the bytes do not decode in the file's declared encoding (UTF-8 when none is declared)", "damage", "blocks-data"),
-    _rule("bom", "file", "house", FILE, "the file starts with a byte-order mark; the house profile wants UTF-8 without one", "damage", "blocks-data"),
+    _rule("encoding", "file", "standard", FILE, "the bytes do not decode in the file's declared encoding (UTF-8 when none is declared); read through when the encoding they are in is certain (`peacetalks fix`)", "damage", "blocks-data"),
+    _rule("bom", "file", "house", FILE, "the file starts with a byte-order mark; the house profile wants UTF-8 without one; the table is read and checked without it (`peacetalks fix`)", "damage", "blocks-data"),
+    _rule("delimiter", "file", "standard", FILE, "the values are separated by another character than the declared one (semicolons for commas); read by it when the header so read names the schema's fields (`peacetalks fix`)", "damage"),
+    _rule("line-ends", "file", "house", FILE, "the lines end otherwise than the package's (its dialect's `lineTerminator`, else LF): CRLF from a spreadsheet on Windows (`peacetalks fix`)"),
     _rule("binary", "file", "standard", FILE, "the file holds NUL bytes: it is not text", "damage"),
     _rule("empty-file", "file", "standard", FILE, "the file is empty: not even a header row", "damage"),
     _rule("file-missing", "file", "standard", FILE, "a file the descriptor names is not there", "blocks-data"),

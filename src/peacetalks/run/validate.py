@@ -81,9 +81,10 @@ class Outcome:
 
 
 def validate_package(path=None, *, frictionless: str = "auto", profile: str | None = None) -> Outcome:
-    """`frictionless`: "auto" (data too when small), "full", "descriptor" or "off". `profile`:
-    "standard" or "house"; by default, the one the package declares, else the standard."""
-    package, problems = read_package(path)
+    """`path`: a package (`read_package`), or a CSV file checked alone. `frictionless`: "auto"
+    (data too when small), "full", "descriptor" or "off". `profile`: "standard" or "house"; by
+    default, the one the package declares, else the standard."""
+    package, problems = read_package(path, table_alone=True)
     if package is None:
         return judged(Outcome(unique_sorted(problems)), profile or "standard")
     return integrity_last(judged(run_checks(package, problems, frictionless), profile or declared_profile(package.descriptor)))
@@ -523,12 +524,13 @@ def check_whole_table(package: Package, resource, parents, files, texts, read: l
     from peacetalks.checks.check_data import check_table
     from peacetalks.checks.check_frictionless_cells import check_frictionless_cells
     from peacetalks.model.read_patterns import one_time_limit_per_table
-    from peacetalks.read.read_sources import read_resource
+    from peacetalks.read.read_sources import line_end_problems, read_resource
 
     table = read_resource(package.root, resource)
     problems = list(table.problems)
     if not table.header:
         return problems, None, None
+    problems += line_end_problems(package.root, resource)
     with one_time_limit_per_table():
         typed, table_problems = check_table(table, resource)
         problems += check_cells(table, resource, table_problems)
@@ -548,7 +550,7 @@ def check_in_batches(package: Package, resource, parents, files, texts, needed, 
     whole) when the file is small or not clean, or a record spans lines: its line numbers would
     need the csv module."""
     from peacetalks.checks.check_links import check_cycles, check_foreign_keys
-    from peacetalks.read.read_sources import batch_header, batch_size
+    from peacetalks.read.read_sources import batch_header, batch_size, line_end_problems
     from peacetalks.read.read_tables import BATCH_BYTES
 
     size = batch_size(package.root, resource)
@@ -563,6 +565,7 @@ def check_in_batches(package: Package, resource, parents, files, texts, needed, 
         return None  # damage, or a quoted newline: line numbers need the csv module
     count, problems, text = checked
     del checked  # it holds the text too, which `del text` below must free
+    problems += line_end_problems(package.root, resource)
     frames = parents()  # before the lock: a parent may still need it for its own keys
     with WHOLE_TABLE_KEYS:
         key_problems, typed = check_keys(resource, text, file)
