@@ -681,6 +681,7 @@ def benchmark(
     pause: float = PAUSE,
     log=print,
     saved: tuple[str, ...] = (),
+    broken: bool = False,
 ) -> dict:
     package, problems = read_package(package_path)
     if package is None:
@@ -722,6 +723,13 @@ def benchmark(
             run.tool = f"peacetalks validate ({variant})"
             variants.append(run.__dict__ | {"wall": run.wall})
             shutil.rmtree(target, ignore_errors=True)
+        everything_broken = None
+        if broken:
+            target = work / "package-broken"
+            table, column, broken_rows = break_every_row(folder, target, generator)
+            log(f"every row of {table} broken ({column} re-typed): {target}")
+            everything_broken = run_broken(folder, target, generator.defects, total, (table, column, broken_rows), repeat, work, pause)
+            shutil.rmtree(target, ignore_errors=True)
         return {
             "largest_table_rows": rows,
             "rows": total,
@@ -729,6 +737,7 @@ def benchmark(
             "tables": {p.resource.name: p.rows for p in generator.plans.values()},
             "runs": [run.__dict__ | {"wall": run.wall} for run in runs],
             "saved_as": variants,
+            "broken": everything_broken,
             "defects": [d.__dict__ for d in generator.defects],
         }
     finally:
@@ -738,6 +747,109 @@ def benchmark(
 
 
 SAVED_AS = ("semicolons", "cp1252", "gzip")
+
+
+def broken_column(resource: Resource) -> str:
+    """The column re-typed in every row: a required text field with allowed values that no other
+    field's rule (`requiredWhen`, `exactlyOne`, `together`) or key reads, so that every planted defect
+    stays what it was."""
+    read = {c for g in (resource.rules.get("exactlyOne") or []) + (resource.rules.get("together") or []) for c in g}
+    read |= {other for _, when in required_when(resource) for other in when} | set(resource.primary_key)
+    read |= {c for fk in resource.foreign_keys for c in fk["fields"]}
+    for field_ in resource.field_views:
+        if field_.type == "string" and field_.required and isinstance(field_.enum, list) and field_.name not in read:
+            return field_.name
+    raise SystemExit(f"{resource.name}: no required enum column to break in every row")
+
+
+def break_every_row(folder: Path, target: Path, generator: Generator) -> tuple[str, str, int]:
+    """A copy of the generated package with one column of its largest table re-typed in every row, as
+    a spreadsheet's autocorrect does ("state" becomes "State"): a value outside the allowed ones on
+    every line. Its hash and size are recorded, so the rest of the report is the planted defects."""
+    if target.exists():
+        shutil.rmtree(target)
+    largest = max(generator.plans.values(), key=lambda plan: plan.rows)
+    path = largest.resource.path
+    shutil.copytree(folder, target, ignore=lambda where, names: [n for n in names if Path(where, n) == folder / path])
+    column = broken_column(largest.resource)
+    names = largest.resource.field_names
+    text = pacsv.read_csv(
+        folder / path,
+        convert_options=pacsv.ConvertOptions(column_types={n: pa.string() for n in names}, strings_can_be_null=False, null_values=[]),
+    )
+    at = text.column_names.index(column)
+    text = text.set_column(at, column, pc.utf8_capitalize(text.column(column)))
+    pacsv.write_csv(text, target / path, write_options=pacsv.WriteOptions(quoting_style="needed"))
+    descriptor = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+    for item in descriptor["resources"]:
+        if item["path"] == path:
+            declared_right = item.get("hash") == f"sha256:{file_digest(folder / path)[0]}"
+            digest, size = file_digest(target / path)
+            if "hash" in item and declared_right:
+                item["hash"] = f"sha256:{digest}"
+            if "bytes" in item:
+                item["bytes"] = size
+    (target / "datapackage.json").write_text(json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return path, column, text.num_rows
+
+
+# With every row of the largest table broken, validation takes at most this much of the plain
+# package's time, within this peak.
+BROKEN_TIMES = 1.5
+BROKEN_PEAK_MB = 600
+
+
+def run_broken(plain: Path, target: Path, defects, rows: int, broken: tuple[str, str, int], repeat: int, work: Path, pause: float) -> dict:
+    """`validate --format json` on the plain package and on its copy with every row broken, taking
+    turns: the time against the plain one, the peak, and what the report holds (a problem on every
+    broken line, every planted defect, nothing else)."""
+    file, column, count = broken
+    measured = measure_rounds(
+        {
+            "plain": (validate_command(plain), work, work / "plain.json"),
+            "broken": (validate_command(target), work, work / "broken.json"),
+        },
+        repeat,
+        pause,
+    )
+    for name, runs in measured.items():
+        if any(code != 1 for _, _, code in runs):
+            raise SystemExit(f"peacetalks validate on the {name} package exited with {[code for _, _, code in runs]}, not 1")
+    report = json.loads((work / "broken.json").read_text(encoding="utf-8"))
+    retyped = {p["line"] for p in report["problems"] if (p["file"], p["rule"], p["column"]) == (file, "enum", column)}
+    reported = {(p["file"], p["line"], p["rule"]) for p in report["problems"] if (p["file"], p["column"]) != (file, column)}
+    reported |= {(d.file, d.line, d.rule) for d in defects if (d.file, d.column) == (file, column) and d.line in retyped}
+    run = found_by_kind(defects, reported, "peacetalks validate (every row broken)", target, rows, [m[0] for m in measured["broken"]], 0.0)
+    plain_wall = statistics.median(m[0] for m in measured["plain"])
+    return run.__dict__ | {
+        "wall": run.wall,
+        "peak_mb": max(m[1] for m in measured["broken"]),
+        "plain_wall": plain_wall,
+        "plain_peak_mb": max(m[1] for m in measured["plain"]),
+        "file": file,
+        "column": column,
+        "broken_rows": count,
+        "broken_reported": len(retyped),
+        "problem_count": report["problem_count"],
+    }
+
+
+def broken_lines(result: dict) -> str:
+    """The every-row-broken case against the plain package, and whether its targets are met."""
+    run = result.get("broken")
+    if not run:
+        return ""
+    times = run["wall"] / run["plain_wall"]
+    complete = run["broken_reported"] == run["broken_rows"] and run["found"] == run["planted"] and not run["extra"]
+    lines = [
+        f"  every row of {run['file']} broken ({run['column']} re-typed): {run['problem_count']:,} problems reported, "
+        f"{run['broken_reported']:,}/{run['broken_rows']:,} broken lines and {run['found']}/{run['planted']} planted defects found",
+        f"    {run['wall']:.2f} s against {run['plain_wall']:.2f} s for the plain package ({times:.2f}x; target {BROKEN_TIMES}x): "
+        f"{verdict(times <= BROKEN_TIMES)}; peak {run['peak_mb']:,.0f} MB against {run['plain_peak_mb']:,.0f} MB "
+        f"(target under {BROKEN_PEAK_MB} MB): {verdict(run['peak_mb'] < BROKEN_PEAK_MB)}; every problem reported: {verdict(complete)}",
+    ]
+    lines += [f"    not planted: {extra}" for extra in run["extra"][:10]]
+    return "\n".join(lines)
 
 
 def saved_as(folder: Path, variant: str, target: Path, defects: list[Defect]) -> list[Defect]:
@@ -957,6 +1069,12 @@ def main(argv: list[str] | None = None) -> int:
         default=[],
         help="also time the package stored with semicolons, in cp1252 or gzipped (each declared in its descriptor)",
     )
+    parser.add_argument(
+        "--broken",
+        action="store_true",
+        help="also time the package with one column of its largest table re-typed in every row, against the plain one "
+        f"(targets: {BROKEN_TIMES}x its time, under {BROKEN_PEAK_MB} MB)",
+    )
     parser.add_argument("--save", type=Path, default=None, help="add the results to this JSON file (by size)")
     parser.add_argument("--plot", type=Path, default=None, help="draw time and memory against rows (all results in --save) to this PNG")
     args = parser.parse_args(argv)
@@ -978,6 +1096,7 @@ def main(argv: list[str] | None = None) -> int:
             pause=args.pause,
             log=lambda m: print(m, file=sys.stderr),
             saved=tuple(args.saved_as),
+            broken=args.broken,
         )
         results.append(result)
         print(table([result]))
@@ -986,6 +1105,8 @@ def main(argv: list[str] | None = None) -> int:
             print(targets(result))
         if result["saved_as"]:
             print(saved_as_lines(result))
+        if result["broken"]:
+            print(broken_lines(result))
         sys.stdout.flush()
     everything = results
     if args.save:

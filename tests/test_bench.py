@@ -186,3 +186,27 @@ def test_tools_compared_take_turns_round_by_round_each_after_a_pause(bench, tmp_
     starts = [float(at) for _, at in runs]
     assert min(later - earlier for earlier, later in itertools.pairwise(starts)) >= 0.3
     assert {name: [code for _, _, code in runs] for name, runs in measured.items()} == {"a": [0, 0, 0], "b": [0, 0, 0]}
+
+
+def test_every_row_broken_is_reported_on_every_line_beside_the_planted_defects(bench, tmp_path):
+    result = bench.benchmark(2_000, repeat=1, frictionless=False, pause=0, out=tmp_path / "package", log=lambda _: None, broken=True)
+    broken = result["broken"]
+    assert (broken["file"], broken["column"]) == ("data/actors.csv", "actor_type")
+    assert broken["broken_reported"] == broken["broken_rows"] == 2_000
+    assert (broken["found"], broken["extra"]) == (broken["planted"], [])
+    assert broken["problem_count"] >= 2_000 + broken["planted"] - 1  # the planted bad enum may be one of the broken lines
+    lines = bench.broken_lines(result).splitlines()
+    assert lines[0].startswith("  every row of data/actors.csv broken (actor_type re-typed): ")
+    assert lines[1].endswith("every problem reported: met")
+
+
+def test_the_every_row_broken_targets_are_judged_on_time_against_the_plain_package_and_peak(bench):
+    run = {"file": "t.csv", "column": "kind", "problem_count": 10, "broken_rows": 9, "broken_reported": 9}
+    run |= {"found": 2, "planted": 2, "extra": [], "plain_peak_mb": 500.0}
+    met = bench.broken_lines({"broken": run | {"wall": 15.0, "plain_wall": 10.0, "peak_mb": 599.0}}).splitlines()[1]
+    assert met == (
+        "    15.00 s against 10.00 s for the plain package (1.50x; target 1.5x): met; peak 599 MB against 500 MB "
+        "(target under 600 MB): met; every problem reported: met"
+    )
+    missed = bench.broken_lines({"broken": run | {"wall": 15.1, "plain_wall": 10.0, "peak_mb": 600.0, "broken_reported": 8}})
+    assert missed.count("NOT MET") == 3, missed

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import re
 
 import click
 from click.testing import CliRunner
 
 from conftest import ROOT, line_of, one_table_package, rehash, replace_in
+from peacetalks.checks.check_data import ENUM_MESSAGE
 from peacetalks.cli import PATH_HELP, main
 
 
@@ -149,7 +151,9 @@ def test_outside_a_package_every_command_reports_the_missing_descriptor(tmp_path
     for command in (["validate"], ["hash"], ["info"], ["docs"], ["graph"], ["export", "--to", "json", "out.json"]):
         result = run(*command)
         assert result.exit_code == 1, command
-        assert f"[file-missing] no datapackage.json at {tmp_path}" in result.stderr, command
+        # The report is `validate`'s output; for the other commands it is the error that stops them.
+        shown = result.stdout if command == ["validate"] else result.stderr
+        assert f"[file-missing] no datapackage.json at {tmp_path}" in shown, command
     assert sorted(tmp_path.iterdir()) == []
 
 
@@ -189,3 +193,103 @@ def test_commands_refuse_a_path_that_does_not_exist(tmp_path):
         result = run(*command)
         assert result.exit_code == 2, command
         assert "does not exist" in result.output
+
+
+KIND = [
+    {"name": "id", "type": "string", "description": "Row."},
+    {"name": "kind", "type": "string", "description": "Kind.", "constraints": {"enum": ["state", "person"]}},
+]
+
+
+def kinds_package(root, broken: int, rows: int = 40):
+    """One table of `rows` rows whose first `broken` rows have a kind re-typed ("State")."""
+    lines = [f"r{i},{'State' if i < broken else 'state'}" for i in range(rows)]
+    return one_table_package(root, KIND, "id,kind\n" + "\n".join(lines) + "\n")
+
+
+def test_validate_reports_problems_on_stdout_and_the_verdict_in_the_exit_code(tmp_path):
+    root = kinds_package(tmp_path, broken=1)
+    result = run("validate", "--frictionless", "off", str(root))
+    assert (result.exit_code, result.stderr) == (1, "")
+    assert result.stdout.startswith(f't.csv\n  line 2, column kind: "State" [enum] {ENUM_MESSAGE}\n')
+    assert result.stdout.endswith(f"invalid: 1 problem in 1 file; checked {root} (1 table, 40 rows)\n")
+    valid = run("validate", "--frictionless", "off", str(kinds_package(tmp_path / "ok", broken=0)))
+    assert (valid.exit_code, valid.stderr, valid.stdout) == (0, "", f"valid: {tmp_path / 'ok'} (1 table, 40 rows)\n")
+
+
+def test_validate_text_report_sums_up_after_twenty_problems_of_a_rule_in_a_column(tmp_path):
+    root = kinds_package(tmp_path, broken=30)  # lines 2 to 31
+    result = run("validate", str(root))  # frictionless's pass too: its findings echo ours
+    assert result.exit_code == 1
+    lines = result.stdout.splitlines()
+    shown = [line for line in lines if line.startswith("  line ")]
+    assert shown == [f'  line {line}, column kind: "State" [enum] {ENUM_MESSAGE}' for line in range(2, 22)]
+    assert lines[-3] == "  ... [enum] 10 more in column kind, lines 22 to 31 (--all lists every one)"
+    assert lines[-1] == f"invalid: 30 problems in 1 file; checked {root} (1 table, 40 rows)"
+    fewer = run("validate", "--frictionless", "off", "--max-per-rule", "3", str(root)).stdout.splitlines()
+    assert [line for line in fewer if line.startswith("  line ")] == shown[:3]
+    assert "  ... [enum] 27 more in column kind, lines 5 to 31 (--all lists every one)" in fewer
+
+
+def test_validate_all_lists_every_problem(tmp_path):
+    root = kinds_package(tmp_path, broken=30)
+    result = run("validate", "--frictionless", "off", "--all", str(root))
+    assert result.exit_code == 1
+    assert [line for line in result.stdout.splitlines() if line.startswith("  line ")] == [
+        f'  line {line}, column kind: "State" [enum] {ENUM_MESSAGE}' for line in range(2, 32)
+    ]
+    assert "more in column" not in result.stdout
+
+
+def test_validate_json_keeps_every_record_or_gives_the_counts(tmp_path):
+    root = kinds_package(tmp_path, broken=30)
+    report = json.loads(run("validate", "--format", "json", "--frictionless", "off", str(root)).stdout)
+    assert report["problem_count"] == 30
+    assert [(p["line"], p["rule"], p["value"]) for p in report["problems"]] == [(line, "enum", "State") for line in range(2, 32)]
+    counted = run("validate", "--format", "json", "--counts", "--frictionless", "off", str(root))
+    assert counted.exit_code == 1
+    assert json.loads(counted.stdout) == {
+        "valid": False,
+        "checked": f"{root} (1 table, 40 rows)",
+        "problem_count": 30,
+        "counts": [{"file": "t.csv", "rule": "enum", "column": "kind", "count": 30, "first_line": 2, "last_line": 31}],
+    }
+
+
+def test_validate_report_options_that_do_not_go_together_are_usage_errors(tmp_path):
+    root = kinds_package(tmp_path, broken=1)
+    for args, said in (
+        (["--counts"], "--counts is for the JSON report"),
+        (["--all", "--max-per-rule", "5"], "give --all or --max-per-rule, not both"),
+        (["--max-per-rule", "0"], "--max-per-rule"),
+    ):
+        result = run("validate", *args, str(root))
+        assert (result.exit_code, result.stdout) == (2, ""), args
+        assert said in result.stderr, args
+
+
+def test_validate_puts_a_changed_file_s_one_integrity_line_after_its_other_problems(package_dir):
+    statuses = package_dir / "data/statuses.csv"
+    replace_in(statuses, ",90,percent,", ",9O0,percent,")  # one byte more: size and hash both wrong
+    result = run("validate", "--frictionless", "off", str(package_dir))
+    assert result.exit_code == 1
+    section = result.stdout.split("data/statuses.csv\n")[1].split("\n\n")[0].splitlines()
+    assert section[0].startswith(f'  line {line_of(statuses, ",9O0,")}, column value: "9O0" [type]')
+    size = statuses.stat().st_size
+    assert section[-2:] == [
+        f"  file: [bytes] the file has {size} bytes but datapackage.json says {size - 1}: it was edited",
+        "      run `peacetalks hash` (or `make hashes`) only once the problems above are fixed, or intended: it records the file as it is",
+    ]
+    assert "[hash]" not in result.stdout
+    assert not re.search("[0-9a-f]{64}", result.stdout)
+
+
+def test_validate_gives_a_file_changed_and_nothing_else_the_plain_hint(package_dir):
+    replace_in(package_dir / "data/actors.csv", "Prepared the draft document", "Prepared the draft documenT")
+    result = run("validate", str(package_dir))
+    assert result.exit_code == 1
+    assert result.stdout.splitlines()[:3] == [
+        "data/actors.csv",
+        "  file: [hash] the file's sha256 is not the one datapackage.json records: it was edited (its size is the same)",
+        "      if the edit is intended, run `peacetalks hash` (or `make hashes`) to record it; if not, restore the file",
+    ]

@@ -15,7 +15,7 @@ import click
 from click.core import ParameterSource
 
 from peacetalks.checks.check_frictionless import FULL_CHECK_MAX_BYTES, TIME_LIMIT_SECONDS, TIME_LIMIT_SECONDS_PER_MB
-from peacetalks.report.problems import Problem, counted, format_json, format_text, internal_error
+from peacetalks.report.problems import MAX_PER_RULE, Problem, counted, format_text, internal_error, json_chunks, text_lines
 
 PATH_HELP = "A datapackage.json (or .yaml), or the folder that holds it (default: the current folder)."
 
@@ -37,7 +37,8 @@ def force_option(help: str):
 
 
 class PackageProblems(click.ClickException):
-    """Located problems that stop a command: the report on stderr (not one "Error:" line), exit 1."""
+    """Located problems that stop a command other than `validate`: the report on stderr (not one
+    "Error:" line), since the command's output is something else, exit 1."""
 
     def __init__(self, problems: list[Problem], path: str, advice: str = ""):
         super().__init__(advice)
@@ -60,7 +61,11 @@ def main(ctx: click.Context) -> None:
 
 @main.command(short_help="Check a package and report every problem it has.")
 @path_argument
-@format_option("text", "json", help="Report as text for people or JSON for programs (the same records; see docs/validator.md).")
+@format_option(
+    "text",
+    "json",
+    help="Report as text for people (at most --max-per-rule of a kind) or JSON for programs (every record; see docs/validator.md).",
+)
 @click.option(
     "--frictionless",
     type=click.Choice(["auto", "full", "descriptor", "off"]),
@@ -78,12 +83,42 @@ def main(ctx: click.Context) -> None:
     help="The rules to hold the package to: the Data Package standard, or the stricter house rules "
     "(see docs/rules.md). [default: the profile the package declares, else standard]",
 )
-def validate(path: str, output_format: str, frictionless: str, profile: str | None) -> None:
+@click.option(
+    "--max-per-rule",
+    type=click.IntRange(min=1),
+    metavar="N",
+    default=MAX_PER_RULE,
+    show_default=True,
+    help="Text report: after N problems of one rule in one file and column, one line gives how many more there are "
+    "and their first and last line.",
+)
+@click.option("--all", "show_all", is_flag=True, help="Text report: list every problem, with no summary lines.")
+@click.option(
+    "--counts",
+    is_flag=True,
+    help="JSON report: the count and first and last line of each rule in each file and column, instead of every record.",
+)
+@click.pass_context
+def validate(
+    ctx: click.Context,
+    path: str,
+    output_format: str,
+    frictionless: str,
+    profile: str | None,
+    max_per_rule: int,
+    show_all: bool,
+    counts: bool,
+) -> None:
     """Check the package at PATH (or a CSV file alone) and report every problem: file, line, column, value and rule.
 
-    Exits 0 when the package is valid, 1 when it has problems (or the validator
-    itself failed, reported as one line naming the file), 2 on wrong usage.
+    The report goes to stdout, whatever the verdict: `peacetalks validate > report.txt`
+    keeps it. Exits 0 when the package is valid, 1 when it has problems (or the
+    validator itself failed, reported as one line naming the file), 2 on wrong usage.
     """
+    if counts and output_format != "json":
+        raise click.UsageError("--counts is for the JSON report: add --format json")
+    if show_all and ctx.get_parameter_source("max_per_rule") is not ParameterSource.DEFAULT:
+        raise click.UsageError("give --all or --max-per-rule, not both")
     from peacetalks.run.validate import validate_package
 
     try:
@@ -91,19 +126,33 @@ def validate(path: str, output_format: str, frictionless: str, profile: str | No
     except Exception as error:  # one plain line, never a traceback
         problem = internal_error(error, path)
         if output_format == "json":
-            click.echo(format_json([problem], path))
+            echo_all(json_chunks([problem], path))
         else:
-            click.echo(f"error: {problem.message} [internal-error]", err=True)
+            click.echo(f"error: {problem.message} [internal-error]")
         sys.exit(1)
     problems = outcome.problems
     rows = sum(outcome.tables.values())
     checked = f"{path} ({counted(len(outcome.tables), 'table')}, {counted(rows, 'row')})"
-    # The report is the command's output, so it is printed, not raised: JSON to stdout whatever the verdict.
+    # The report is the command's output, so it goes to stdout whatever the verdict; the exit code carries it.
     if output_format == "json":
-        click.echo(format_json(problems, checked, outcome.notes))
+        echo_all(json_chunks(problems, checked, outcome.notes, counts=counts))
     else:
-        click.echo(format_text(problems, checked, outcome.notes), err=bool(problems))
+        echo_all(text_lines(problems, checked, outcome.notes, limit=None if show_all else max_per_rule), separator="\n")
     sys.exit(1 if problems else 0)
+
+
+def echo_all(chunks, separator: str = "") -> None:
+    """Write a report as it is made, about a megabyte at a time (never the whole of a large one at
+    once), ending with a newline."""
+    batch: list[str] = []
+    size = 0
+    for chunk in chunks:
+        if size > 1_000_000:  # what is written last ends the report, with its newline
+            click.echo(separator.join(batch) + separator, nl=False)
+            batch, size = [], 0
+        batch.append(chunk)
+        size += len(chunk)
+    click.echo(separator.join(batch))
 
 
 @main.command(short_help="List every rule the validator reports.")

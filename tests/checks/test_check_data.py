@@ -198,3 +198,23 @@ def test_batches_of_values_that_match_at_once_do_not_use_up_a_column_s_time(tmp_
     in_batches(monkeypatch, 100)
     root = pattern_package(tmp_path, r"\S+", ["yes"] * 400)
     assert validate_package(root, frictionless="off").problems == []
+
+
+@pytest.mark.parametrize("keys", [False, True], ids=["batch", "whole table"])
+def test_a_value_check_failing_on_many_lines_is_one_run_read_as_the_same_problems(keys: bool) -> None:
+    """A column re-typed in every row: one `ProblemRun` for the enum, with each line and value, told
+    as one failure alone is; beside it, a slip of another rule on one line stays a `Problem`."""
+    from peacetalks.report.problems import RUN_MIN, Problem, ProblemRun, records
+
+    rows = 6 * (RUN_MIN // 3 + 1)  # actors_table fills its columns in threes
+    slips = {(line, "actor_type"): "State" if line % 2 else "Person" for line in range(2, rows + 2)}
+    table, resource = actors_table(rows, {**slips, (40, "affiliated_with"): "Bad"})
+    _, problems = check_table(table, resource, keys=keys)
+    [run] = [p for p in problems if isinstance(p, ProblemRun)]
+    assert run.lines.tolist() == list(range(2, rows + 2))
+    [alone] = check_table(*actors_table(rows, {(7, "actor_type"): "State"}), keys=keys)[1]
+    assert isinstance(alone, Problem)  # one slip: a Problem
+    assert [(p.line, p.value, p.message, p.hint) for p in records([run])] == [
+        (line, value, alone.message, alone.hint) for (line, _), value in slips.items()
+    ]
+    assert [(p.line, p.rule, p.value) for p in problems if isinstance(p, Problem)] == [(40, "pattern", "Bad")]

@@ -825,7 +825,7 @@ def test_internal_error_names_the_table_whose_check_failed(package_dir: Path, mo
     monkeypatch.setattr(peacetalks.checks.check_data, "check_table", explode_on("statuses", peacetalks.checks.check_data.check_table))
     result = CliRunner().invoke(main, ["validate", str(package_dir)])
     assert result.exit_code == 1
-    assert result.stderr == "error: the validator failed while reading data/statuses.csv: KeyError: 'boom' [internal-error]\n"
+    assert result.stdout == "error: the validator failed while reading data/statuses.csv: KeyError: 'boom' [internal-error]\n"
 
 
 def test_internal_error_in_the_integrity_check_names_the_file_being_hashed(package_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -23,7 +23,7 @@ from peacetalks.model.convert_types import encode, missing_values, on_rows
 from peacetalks.model.read_package import Resource
 from peacetalks.model.read_patterns import match_whole
 from peacetalks.read.read_tables import RawTable
-from peacetalks.report.problems import Problem
+from peacetalks.report.problems import Found, Places, Problem, drop_at
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 # Excel and LibreOffice cut a cell at 32,767 characters; a longer one cannot round-trip.
@@ -56,7 +56,7 @@ def text_codes(table: RawTable, column: str) -> tuple[pd.Series, object, pd.Seri
     return table.encoded[column]
 
 
-def check_cells(table: RawTable, resource: Resource, table_problems: list[Problem]) -> list[Problem]:
+def check_cells(table: RawTable, resource: Resource, table_problems: list[Found]) -> list[Found]:
     """`table_problems` (from the schema checks) come back with the new ones, minus the echoes
     of a whitespace slip: an id whose only fault is a space gets one clear problem, not two."""
     frame = table.frame
@@ -124,8 +124,10 @@ def check_cells(table: RawTable, resource: Resource, table_problems: list[Proble
             for line, value, good in zip(spaced.index, stripped, fine, strict=True):
                 if good or value in missing:
                     echoes.add((int(line), column))
-    kept = [p for p in table_problems if not (p.rule == "pattern" and (p.line, p.column) in echoes)]
-    return kept + problems
+    if not echoes:
+        return list(table_problems) + problems
+    echoed = Places((Problem(table.file, line, column, "whitespace", "") for line, column in echoes), lambda p: p.column)
+    return drop_at(table_problems, lambda p: p.rule == "pattern", echoed, lambda p: p.column) + problems
 
 
 def rows_where(cells: pd.Series, codes, bad: pd.Series) -> pd.Series:
@@ -133,4 +135,3 @@ def rows_where(cells: pd.Series, codes, bad: pd.Series) -> pd.Series:
     building a mask over every row of the batch."""
     bad = bad.to_numpy(dtype=bool, na_value=False)
     return cells[on_rows(codes, bad)] if bad.any() else cells.iloc[:0]
-

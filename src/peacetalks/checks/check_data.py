@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
@@ -14,7 +15,7 @@ from peacetalks.model.field import Field
 from peacetalks.model.read_package import Resource
 from peacetalks.model.read_patterns import BACKTRACKING_HINT, forget_undecided, undecided
 from peacetalks.read.read_tables import RawTable
-from peacetalks.report.problems import Problem
+from peacetalks.report.problems import RUN_MIN, Found, Places, Problem, drop_at, problems_at
 
 # Also said by `load()` of a value its categorical cannot hold.
 ENUM_MESSAGE = "not one of the allowed values"
@@ -131,10 +132,14 @@ def check_name(schema: pa.DataFrameSchema, column: str | None, check: str, numbe
     return check
 
 
-def pandera_problems(
-    failures: pd.DataFrame, schema: pa.DataFrameSchema, resource: Resource, file: str, text: pd.DataFrame
-) -> list[Problem]:
-    problems = []
+# The rules whose message and hint depend on the failing value alone: many failures of one of them
+# in one column are reported together (`problems_at`), a distinct value at a time.
+BY_VALUE_RULES = {"required", "enum", "pattern", "length", "range"}
+
+
+def pandera_problems(failures: pd.DataFrame, schema: pa.DataFrameSchema, resource: Resource, file: str, text: pd.DataFrame) -> list[Found]:
+    many, failures = many_alike(failures, schema)
+    problems: list[Found] = [p for (column, check), lines in many for p in problems_told_alike(column, check, lines, resource, file, text)]
     key = resource.primary_key
     firsts: dict[tuple, dict] = {}
     for row in failures.itertuples(index=False):
@@ -153,22 +158,8 @@ def pandera_problems(
         else:
             value = row.failure_case
         hint = None
-        field = resource.field(column) if column else None
-        if rule == "enum" and field is not None:
-            allowed = enum_values(field) or []
-            hint = allowed_hint(allowed, resource.schema_file)
-            if isinstance(value, str) and value != value.strip() and value.strip() in allowed:
-                # Otherwise `"agreed "` is shown the list it is in, with no word of the space.
-                hint = f"the value has spaces around it: {value.strip()!r} is allowed"
-        elif rule == "pattern" and field is not None:
-            pattern = field["constraints"]["pattern"]
-            hint = f"pattern: {pattern}"
-            stopped = undecided(pattern, column, value)
-            if stopped:
-                message, hint = f"whether the value matches the pattern is unknown: {stopped}", f"{hint}; {BACKTRACKING_HINT}"
-        elif rule == "length" and field is not None:
-            constraints = field["constraints"]
-            hint = f"length from {constraints.get('minLength', 0)} to {constraints.get('maxLength', 'any')}"
+        if rule in BY_VALUE_RULES:
+            message, hint = told(rule, message, value, resource, column)
         elif rule in ("unique", "primary-key") and line is not None:
             columns = tuple(key) if rule == "primary-key" else (column,)
             if columns not in firsts:
@@ -178,6 +169,64 @@ def pandera_problems(
             hint = f"first on line {first}" if first is not None and first != line else None
         problems.append(Problem.at(file, rule, message, line=line, column=column, value=value, hint=hint))
     return problems
+
+
+def told(rule: str, message: str, value, resource: Resource, column: str | None) -> tuple[str, str | None]:
+    """The message and hint of a failure of a value check (`BY_VALUE_RULES`): the allowed values,
+    the pattern, the lengths."""
+    field = resource.field(column) if column else None
+    hint = None
+    if rule == "enum" and field is not None:
+        allowed = enum_values(field) or []
+        hint = allowed_hint(allowed, resource.schema_file)
+        if isinstance(value, str) and value != value.strip() and value.strip() in allowed:
+            # Otherwise `"agreed "` is shown the list it is in, with no word of the space.
+            hint = f"the value has spaces around it: {value.strip()!r} is allowed"
+    elif rule == "pattern" and field is not None:
+        pattern = field["constraints"]["pattern"]
+        hint = f"pattern: {pattern}"
+        stopped = undecided(pattern, column, value)
+        if stopped:
+            message, hint = f"whether the value matches the pattern is unknown: {stopped}", f"{hint}; {BACKTRACKING_HINT}"
+    elif rule == "length" and field is not None:
+        constraints = field["constraints"]
+        hint = f"length from {constraints.get('minLength', 0)} to {constraints.get('maxLength', 'any')}"
+    return message, hint
+
+
+def many_alike(failures: pd.DataFrame, schema: pa.DataFrameSchema) -> tuple[list[tuple[tuple, pd.Series]], pd.DataFrame]:
+    """The failures of a value check (`BY_VALUE_RULES`) in one column on `RUN_MIN` lines or more, as
+    ((column, check name), lines); and the other failures, to be told one by one."""
+    if len(failures) < RUN_MIN:
+        return [], failures
+    located = failures[failures["index"].notna() & failures["column"].notna()]
+    many, taken = [], []
+    for (column, check, number), group in located.groupby(["column", "check", "check_number"], dropna=False, sort=False):
+        name = check_name(schema, str(column), str(check), number)
+        if len(group) >= RUN_MIN and PANDERA_RULES.get(name, (name,))[0] in BY_VALUE_RULES:
+            many.append(((str(column), name), group["index"].astype("int64")))
+            taken.append(group.index)
+    if not many:
+        return [], failures
+    return many, failures.drop(index=pd.Index(np.concatenate([t.to_numpy() for t in taken])))
+
+
+def problems_told_alike(column: str, check: str, lines: pd.Series, resource: Resource, file: str, text: pd.DataFrame) -> list[Found]:
+    """One value check's failures in one column, told (`told`) once per distinct value, not per line."""
+    rule, message = PANDERA_RULES[check]
+    lines = np.unique(lines.to_numpy())
+    values = text[column].reindex(lines) if column in text.columns else pd.Series([None] * len(lines), index=lines)
+    codes, distinct = pd.factorize(values, use_na_sentinel=True)
+    found: list[Found] = []
+    tellings: dict[tuple, list[int]] = {}
+    for code, value in enumerate(distinct):
+        tellings.setdefault(told(rule, message, value, resource, column), []).append(code)
+    if (codes < 0).any():
+        tellings.setdefault(told(rule, message, None, resource, column), []).append(-1)
+    for (said, hint), chosen in tellings.items():
+        mask = np.isin(codes, chosen)
+        found += problems_at(file, rule, said, lines[mask], values.iloc[mask], column=column, hint=hint)
+    return found
 
 
 def first_lines(text: pd.DataFrame, columns: list[str], repeats: list[int]) -> dict[tuple, int]:
@@ -218,7 +267,7 @@ def allowed_hint(allowed: list, schema_file: str) -> str:
     return f"allowed: {shown}, and {len(allowed) - HINT_VALUES:,} more (the field's enum in {schema_file})"
 
 
-def check_table(table: RawTable, resource: Resource, *, keys: bool = True) -> tuple[pd.DataFrame, list[Problem]]:
+def check_table(table: RawTable, resource: Resource, *, keys: bool = True) -> tuple[pd.DataFrame, list[Found]]:
     """All single-table checks. Returns the typed frame (for the cross-table checks) and the problems.
     `keys=False` leaves uniqueness and the primary key out: a batch of a table, whose keys are checked
     once over the whole table."""
@@ -229,11 +278,10 @@ def check_table(table: RawTable, resource: Resource, *, keys: bool = True) -> tu
     schema = built_schema(resource, list(typed.columns))
     failures = run_pandera(schema, typed, keys=keys, shared=lambda name: shared_codes(table, resource, typed, name))
     if failures:
-        unreadable = {(p.line, p.column) for p in type_problems}
-        for problem in pandera_problems(pd.concat(failures, ignore_index=True), schema, resource, table.file, text):
-            # A cell that is not of its type is already reported; "required" would repeat it.
-            if not (problem.rule == "required" and (problem.line, problem.column) in unreadable):
-                problems.append(problem)
+        # A cell that is not of its type is already reported; "required" would repeat it.
+        unreadable = Places(type_problems, lambda p: p.column)
+        found = pandera_problems(pd.concat(failures, ignore_index=True), schema, resource, table.file, text)
+        problems += drop_at(found, lambda p: p.rule == "required", unreadable, lambda p: p.column)
     return typed, problems
 
 

@@ -51,19 +51,32 @@ def check_integrity(package: Package) -> list[Problem]:
             )
             continue
         actual, size = file_digest(path, algorithm, [package.root / part for part in resource.files[1:]])
-        fix = "if the change is intended, run `peacetalks hash` (or `make hashes`) to record it"
-        if declared_bytes is not None and declared_bytes != size:
-            problems.append(
-                Problem.at(
-                    resource.path,
-                    "bytes",
-                    f"the file has {size} bytes but datapackage.json says {declared_bytes}: "
-                    + ("it was edited or cut short" if size < declared_bytes else "it was edited"),
-                    hint=fix,
-                )
-            )
-        if declared_hash and actual != expected:
-            problems.append(
-                Problem.at(resource.path, "hash", f"the file's {algorithm} is {actual} but datapackage.json says {expected}", hint=fix)
-            )
+        changed = integrity_problem(resource.path, algorithm, declared_bytes, size, bool(declared_hash) and actual != expected)
+        if changed is not None:
+            problems.append(changed)
     return problems
+
+
+# What to do about a file that changed since its hash was recorded, when nothing else is wrong with it;
+# `validate` words it otherwise when the file has other problems (`INTEGRITY_AFTER_PROBLEMS`).
+INTEGRITY_HINT = "if the edit is intended, run `peacetalks hash` (or `make hashes`) to record it; if not, restore the file"
+INTEGRITY_AFTER_PROBLEMS = (
+    "run `peacetalks hash` (or `make hashes`) only once the problems above are fixed, or intended: it records the file as it is"
+)
+
+
+def integrity_problem(file: str, algorithm: str, declared_bytes, size: int, hash_differs: bool) -> Problem | None:
+    """One problem for a file that is not the one the descriptor describes: `bytes` when its size
+    differs (its hash then differs too, and is not said twice), else `hash`. Neither hash is shown:
+    two 64-character strings tell a person nothing the rule does not."""
+    if declared_bytes is not None and declared_bytes != size:
+        how = "it was edited or cut short" if size < declared_bytes else "it was edited"
+        return Problem.at(
+            file, "bytes", f"the file has {size} bytes but datapackage.json says {declared_bytes}: {how}", hint=INTEGRITY_HINT
+        )
+    if hash_differs:
+        same = " (its size is the same)" if declared_bytes is not None else ""
+        return Problem.at(
+            file, "hash", f"the file's {algorithm} is not the one datapackage.json records: it was edited{same}", hint=INTEGRITY_HINT
+        )
+    return None

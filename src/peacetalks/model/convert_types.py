@@ -12,7 +12,7 @@ import pandas as pd
 
 from peacetalks.model.field import Field
 from peacetalks.model.types import TYPES
-from peacetalks.report.problems import Problem
+from peacetalks.report.problems import Found, problems_at
 
 DEFAULT_TRUE = ["true", "True", "TRUE", "1"]
 DEFAULT_FALSE = ["false", "False", "FALSE", "0"]
@@ -210,21 +210,20 @@ def text_column(text: pd.Series, missing: list[str]) -> pd.Series:
     return pd.Series(pd.arrays.ArrowStringArray(typed), index=text.index, name=text.name)
 
 
-def convert_frame(frame: pd.DataFrame, schema: dict, file: str, *, categorical: bool = False) -> tuple[pd.DataFrame, list[Problem]]:
+def convert_frame(frame: pd.DataFrame, schema: dict, file: str, *, categorical: bool = False) -> tuple[pd.DataFrame, list[Found]]:
     """Type every column the schema declares; `categorical` turns enums into categoricals (for users)."""
     typed: dict[str, pd.Series] = {}
-    problems: list[Problem] = []
+    problems: list[Found] = []
     for field in schema.get("fields", []):
         name = field.get("name")
         if name not in frame.columns:
             continue
         column, bad = convert_column(frame[name], field, missing_values(schema, field))
         if bad.any():
-            kind = Field(field).type
-            for line, value in frame[name][bad].items():
-                problems.append(
-                    Problem.at(file, "type", f"not a valid {kind}", line=int(line), column=name, value=value, hint=type_hint(field))
-                )
+            # Many unreadable cells (a date format changed in every row) come back as one run of them.
+            cells = frame[name][bad]
+            message = f"not a valid {Field(field).type}"
+            problems += problems_at(file, "type", message, cells.index, cells, column=name, hint=type_hint(field))
         allowed = enum_values(field)
         if categorical and allowed is not None and Field(field).type == "string":
             column = column.astype(pd.CategoricalDtype(categories=allowed))

@@ -90,8 +90,8 @@ _RULES = (
     _rule("cell-too-long", "cell", "house", HYGIENE, "a cell holds more than the 32,767 characters a spreadsheet cell can", "damage"),
     _rule("formula", "cell", "house", HYGIENE, "a text cell starts like a spreadsheet formula (= + - @, a tab or a carriage return)"),
     # Integrity
-    _rule("hash", "file", "standard", INTEGRITY, "the file's hash is not the one the descriptor declares"),
-    _rule("bytes", "file", "standard", INTEGRITY, "the file's size is not the one the descriptor declares"),
+    _rule("hash", "file", "standard", INTEGRITY, "the file's hash is not the one the descriptor declares, its size being right or not declared"),
+    _rule("bytes", "file", "standard", INTEGRITY, "the file's size is not the one the descriptor declares (its hash, which differs then too, is not said again)"),
     # The descriptor and schemas
     _rule("json", "descriptor", "standard", DESCRIPTOR, "a descriptor, schema or dialect file is not valid JSON or YAML, or not an object", "blocks-data"),
     _rule("descriptor", "descriptor", "standard", DESCRIPTOR, "the descriptor breaks the Data Package standard (no resources, a resource with neither path nor data, a wrong type)"),

@@ -17,8 +17,10 @@ import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from peacetalks.model.read_package import Package, read_package
-from peacetalks.report.problems import CheckFailed, Problem, unique_sorted
+from peacetalks.report.problems import CheckFailed, Found, Places, Problem, ProblemRun, compact, drop_at, lines_of, unique_sorted
 from peacetalks.report.rules import HEADER, declared_profile, fails, in_profile, rule_kind, tagged
 
 if TYPE_CHECKING:
@@ -67,7 +69,8 @@ def checking(file: str):
 
 @dataclass
 class Outcome:
-    problems: list[Problem]
+    # Problems, and problems told alike on many lines as one `ProblemRun` (`records` takes them apart).
+    problems: list[Found]
     tables: dict[str, int] = field(default_factory=dict)
     notes: list[Problem] = field(default_factory=list)  # what was not checked; never a verdict
     profile: str = "standard"
@@ -84,7 +87,22 @@ def validate_package(path=None, *, frictionless: str = "auto", profile: str | No
     package, problems = read_package(path, table_alone=True)
     if package is None:
         return judged(Outcome(unique_sorted(problems)), profile or "standard")
-    return judged(run_checks(package, problems, frictionless), profile or declared_profile(package.descriptor))
+    return integrity_last(judged(run_checks(package, problems, frictionless), profile or declared_profile(package.descriptor)))
+
+
+def integrity_last(outcome: Outcome) -> Outcome:
+    """A file that changed since its hash was recorded, and has other problems: its `hash` or `bytes`
+    problem (reported after them) says to record the new hash only once they are fixed or intended,
+    since `peacetalks hash` would record the mistakes as well."""
+    from peacetalks.checks.check_integrity import INTEGRITY_AFTER_PROBLEMS
+    from peacetalks.report.problems import LAST_RULES
+
+    others = {p.file for p in outcome.problems if p.rule not in LAST_RULES}
+    problems = [
+        dataclasses.replace(p, hint=INTEGRITY_AFTER_PROBLEMS) if p.rule in LAST_RULES and p.file in others and p.line is None else p
+        for p in outcome.problems
+    ]
+    return dataclasses.replace(outcome, problems=problems)
 
 
 def judged(outcome: Outcome, profile: str) -> Outcome:
@@ -159,7 +177,17 @@ def run_checks(package: Package, problems: list[Problem], frictionless: str) -> 
             data_pass.stop()  # findings not wanted after all, or the check was stopped
     from peacetalks.read.read_sources import relocate
 
-    return Outcome(unique_sorted(relocate(package, pointing_at_unread_rows(package, without_echoes(problems)))), counts)
+    problems = pointing_at_unread_rows(package, without_echoes(problems))
+    return Outcome(unique_sorted(relocate(package, apart_where_relocated(package, problems))), counts)
+
+
+def apart_where_relocated(package: Package, problems: list[Found]) -> list[Found]:
+    """Runs in the tables whose lines `relocate` moves (a multipart or inline table) taken apart into
+    their problems, which it moves one by one."""
+    moved = {r.path for r in package.resources if r.data is not None or len(r.files) > 1}
+    if not moved or not any(isinstance(p, ProblemRun) and p.file in moved for p in problems):
+        return problems
+    return [q for p in problems for q in (p.problems() if isinstance(p, ProblemRun) and p.file in moved else [p])]
 
 
 def check_integrity_of_each(package: Package) -> list[Problem]:
@@ -230,29 +258,29 @@ def blocks_frictionless(problems: list[Problem]) -> bool:
     return any(p.rule in BLOCKING_SCHEMA_RULES | {"unsafe-path", "descriptor"} for p in problems)
 
 
-def without_echoes(problems: list[Problem]) -> list[Problem]:
+def without_echoes(problems: list[Found]) -> list[Found]:
     """A cell that is not of its type reads as empty to later rules; their complaints would only echo it.
     So do the complaints about a record the csv module refused (`csv-syntax`), whose cells are
     checked as a lenient reader reads them (`read_tables.read_with_csv_module`): with a quote left
     out, they may be the cells beside the ones meant."""
-    unreadable = {(p.file, p.line) for p in problems if p.rule == "type"}
-    misread = {(p.file, p.line) for p in problems if p.rule == "csv-syntax"}
-    return [
-        p
-        for p in problems
-        if not (p.rule in {"together", "exactly-one", "required-when"} and (p.file, p.line) in unreadable)
-        and not (p.rule != "csv-syntax" and (p.file, p.line) in misread)
-    ]
+
+    def file(p: Found) -> str:
+        return p.file
+
+    unreadable = Places((p for p in problems if p.rule == "type"), file)
+    misread = Places((p for p in problems if p.rule == "csv-syntax"), file)
+    problems = drop_at(problems, lambda p: p.rule in {"together", "exactly-one", "required-when"}, unreadable, file)
+    return drop_at(problems, lambda p: p.rule != "csv-syntax", misread, file) if misread else problems
 
 
-def pointing_at_unread_rows(package: Package, problems: list[Problem]) -> list[Problem]:
+def pointing_at_unread_rows(package: Package, problems: list[Found]) -> list[Found]:
     """A row whose foreign key finds no row in a table with records our reader had to leave out
     (`csv-syntax`, `ragged-row`) is told so: the row it points at may be one of them, and one slip
     would otherwise read as a missing row for every row that points at it."""
     unread: dict[str, list[int]] = {}
     for p in problems:
-        if p.rule in {"csv-syntax", "ragged-row"} and p.line is not None:
-            unread.setdefault(p.file, []).append(p.line)
+        if p.rule in {"csv-syntax", "ragged-row"} and len(lines_of(p)):
+            unread.setdefault(p.file, []).extend(lines_of(p).tolist())
     if not unread:
         return problems
     resources = {r.path: r for r in package.resources}
@@ -606,6 +634,7 @@ def check_batches(package: Package, resource, header: list[str], files, texts, n
                 if read is not None:
                     by_reader += check_frictionless_cells(table, resource)
                 problems += check_joins(package, [per_batch], {own: typed}, files, texts)
+                problems = compact(problems, join=False)  # a batch's problems told alike, as runs: a few bytes a line
                 kept.append(frame.loc[:, ~frame.columns.duplicated()][columns])
                 del table, typed, frame
                 if len(kept) % RELEASE_EVERY == 0:
@@ -737,7 +766,7 @@ def second_opinion(package: Package, problems: list[Problem], files, full: bool,
     return findings, covered
 
 
-def new_findings(findings: list[Problem], problems: list[Problem]) -> list[Problem]:
+def new_findings(findings: list[Problem], problems: list[Found]) -> list[Problem]:
     """The findings of frictionless (or of its reader) that our own checks did not already make at
     the same place: the same rule at the same place, or (for a key, type or shape slip) any rule in a
     cell or row we already reported, is an echo that adds nothing. A finding in another column of
@@ -745,10 +774,23 @@ def new_findings(findings: list[Problem], problems: list[Problem]) -> list[Probl
     # The columns we reported each rule in on each line, and on each line at all (None: the whole row).
     columns_of_rule: dict[tuple, set] = {}
     columns_on_line: dict[tuple, set] = {}
+    runs: dict[str, list[ProblemRun]] = {}  # looked up line by line for the few findings, not spread out
     for p in problems:
+        if isinstance(p, ProblemRun):
+            runs.setdefault(p.file, []).append(p)
+            continue
         columns_of_rule.setdefault((p.file, p.line, p.rule), set()).add(p.column)
         if p.line is not None:
             columns_on_line.setdefault((p.file, p.line), set()).add(p.column)
+    if runs:
+        for finding in findings:
+            for run in runs.get(finding.file, []):
+                at = int(np.searchsorted(run.lines, finding.line)) if finding.line is not None else len(run.lines)
+                if at < len(run.lines) and run.lines[at] == finding.line:
+                    columns_of_rule.setdefault((run.file, finding.line, run.rule), set()).add(run.column)
+                    columns_on_line.setdefault((run.file, finding.line), set()).add(run.column)
+    # Its `hash` and `bytes` say what ours say, in one problem or two.
+    changed = {p.file for p in problems if p.rule in {"hash", "bytes"}}
 
     def same_place(problem: Problem, columns: set) -> bool:
         return bool(columns) and (problem.column is None or None in columns or problem.column in columns)
@@ -759,6 +801,8 @@ def new_findings(findings: list[Problem], problems: list[Problem]) -> list[Probl
     new = []
     for problem in findings:
         if same_place(problem, columns_of_rule.get((problem.file, problem.line, problem.rule), set())) or problem.file in unreadable:
+            continue
+        if problem.rule in {"hash", "bytes"} and problem.file in changed:
             continue
         if problem.rule in echoed and same_place(problem, columns_on_line.get((problem.file, problem.line), set())):
             continue
