@@ -49,6 +49,13 @@ def rehash(root: Path) -> None:
 
 
 @pytest.fixture
+def frictionless_as_users_run_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`make test` leaves frictionless's pass over the data out (PEACETALKS_FRICTIONLESS=descriptor:
+    it takes most of each validation's time); the tests of that pass run it as a user's `validate` does."""
+    monkeypatch.delenv("PEACETALKS_FRICTIONLESS", raising=False)
+
+
+@pytest.fixture
 def package_dir(tmp_path: Path) -> Path:
     """A private copy of the real package that a test may break."""
     return copy_package(tmp_path / "package")

@@ -79,8 +79,8 @@ class Expect:
     message: str | None = None  # a fragment the message must contain
 
 
-def assert_reported(root: Path, expected: Expect) -> list[dict]:
-    code, report, output = run_cli(root)
+def assert_reported(root: Path, expected: Expect, *args: str) -> list[dict]:
+    code, report, output = run_cli(root, *args)
     assert code == 1, output
     assert report["valid"] is False
     assert report["problem_count"] == len(report["problems"])

@@ -14,7 +14,7 @@ from pathlib import Path
 import click
 from click.core import ParameterSource
 
-from peacetalks.checks.check_frictionless import FULL_CHECK_MAX_BYTES, TIME_LIMIT_SECONDS, TIME_LIMIT_SECONDS_PER_MB
+from peacetalks.checks.check_frictionless import FRICTIONLESS_MODES, FULL_CHECK_MAX_BYTES, TIME_LIMIT_SECONDS, TIME_LIMIT_SECONDS_PER_MB
 from peacetalks.report.problems import MAX_PER_RULE, Problem, counted, format_text, internal_error, json_chunks, text_lines
 
 PATH_HELP = "A datapackage.json (or .yaml), or the folder that holds it (default: the current folder)."
@@ -68,9 +68,11 @@ def main(ctx: click.Context) -> None:
 )
 @click.option(
     "--frictionless",
-    type=click.Choice(["auto", "full", "descriptor", "off"]),
+    type=click.Choice(FRICTIONLESS_MODES),
     default="auto",
     show_default=True,
+    envvar="PEACETALKS_FRICTIONLESS",
+    show_envvar=True,
     help="Also run frictionless: on descriptor and data (full), descriptor only, not at all (off), "
     f"or full only for packages under {FULL_CHECK_MAX_BYTES // 1_000_000} MB (auto); columns only frictionless reads "
     "(time, array, a uri...) are checked by its cell reader in every mode. Its pass over the data stops after "

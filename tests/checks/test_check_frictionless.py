@@ -18,6 +18,8 @@ from package_edits import ragged_row
 from peacetalks.model.read_package import Package, read_package
 from peacetalks.run.validate import validate_package
 
+pytestmark = pytest.mark.usefixtures("frictionless_as_users_run_it")
+
 
 def break_descriptor(root):
     """A slip only frictionless reports: a string `keywords`."""

@@ -16,6 +16,9 @@ from peacetalks.checks.check_frictionless_cells import fields_read_by_frictionle
 from peacetalks.model.read_package import read_package
 from peacetalks.run.validate import validate_package
 
+pytestmark = pytest.mark.usefixtures("frictionless_as_users_run_it")
+
+
 FIELDS = [
     {"name": "id", "type": "string"},
     {"name": "at", "type": "time", "constraints": {"minimum": "09:00:00", "required": True}},

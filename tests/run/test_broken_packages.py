@@ -642,10 +642,13 @@ for _name, _prefix in {"equals": "=", "plus": "+", "minus": "-", "at": "@"}.item
     CASES[f"formula_injection_{_name}"] = formula_case(_prefix)
 
 
+# Frictionless's pass over the data takes most of a case's time and finds nothing a case needs:
+# every case is also run with it, as users run it, under `make test-slow`.
+@pytest.mark.parametrize("frictionless", ["descriptor", pytest.param("auto", marks=pytest.mark.slow)])
 @pytest.mark.parametrize("name", sorted(CASES))
-def test_broken_package_is_reported_at_its_place(package_dir: Path, name: str) -> None:
+def test_broken_package_is_reported_at_its_place(package_dir: Path, name: str, frictionless: str) -> None:
     expected = CASES[name](package_dir)
-    assert_reported(package_dir, expected)
+    assert_reported(package_dir, expected, "--frictionless", frictionless)
 
 
 def test_the_corpus_is_large_enough() -> None:

@@ -19,6 +19,8 @@ from dataclasses import asdict
 from peacetalks.model.read_package import DESCRIPTOR, Package, read_package
 from peacetalks.report.problems import Problem
 
+# How much of a package frictionless checks (`validate --frictionless`, or PEACETALKS_FRICTIONLESS).
+FRICTIONLESS_MODES = ("auto", "full", "descriptor", "off")
 FULL_CHECK_MAX_BYTES = 20_000_000
 # Frictionless stops reporting a table's problems after this many.
 ERROR_LIMIT = 10_000

@@ -80,10 +80,16 @@ class Outcome:
         return not self.problems
 
 
-def validate_package(path=None, *, frictionless: str = "auto", profile: str | None = None) -> Outcome:
+def validate_package(path=None, *, frictionless: str | None = None, profile: str | None = None) -> Outcome:
     """`path`: a package (`read_package`), or a CSV file checked alone. `frictionless`: "auto"
-    (data too when small), "full", "descriptor" or "off". `profile`: "standard" or "house"; by
-    default, the one the package declares, else the standard."""
+    (data too when small), "full", "descriptor" or "off"; by default the environment's
+    PEACETALKS_FRICTIONLESS, else "auto". `profile`: "standard" or "house"; by default, the one
+    the package declares, else the standard."""
+    from peacetalks.checks.check_frictionless import FRICTIONLESS_MODES
+
+    frictionless = frictionless or os.environ.get("PEACETALKS_FRICTIONLESS") or "auto"
+    if frictionless not in FRICTIONLESS_MODES:
+        raise ValueError(f"frictionless must be one of {', '.join(FRICTIONLESS_MODES)}, not {frictionless!r}")
     package, problems = read_package(path, table_alone=True)
     if package is None:
         return judged(Outcome(unique_sorted(problems)), profile or "standard")
