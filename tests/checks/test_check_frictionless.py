@@ -11,10 +11,12 @@ import sys
 import time
 
 import pytest
+from click.testing import CliRunner
 
 import peacetalks.checks.check_frictionless as check_frictionless
 from conftest import ROOT, line_of, rehash, replace_in
 from package_edits import ragged_row
+from peacetalks.cli import main
 from peacetalks.model.read_package import Package, read_package
 from peacetalks.run.validate import validate_package
 
@@ -411,3 +413,24 @@ def test_a_pass_in_the_validator_s_own_process_does_not_hang_on_such_a_cell(tmp_
         result = subprocess.run(command, capture_output=True, text=True, timeout=120)  # a hang fails here
         found = [(p["file"], p["line"], p["column"], p["rule"]) for p in json.loads(result.stdout)["problems"]]
         assert found == [("t.csv", 3, "code", "pattern")]
+
+
+def test_peacetalks_frictionless_sets_the_mode_when_none_is_given(package_dir, monkeypatch):
+    break_descriptor(package_dir)
+    rehash(package_dir)
+    rules = lambda **options: {p.rule for p in validate_package(package_dir, **options).problems}  # noqa: E731
+    assert "frictionless:package-error" in rules()
+    monkeypatch.setenv("PEACETALKS_FRICTIONLESS", "off")
+    assert rules() == set()
+    assert "frictionless:package-error" in rules(frictionless="descriptor")  # an explicit mode wins
+    result = CliRunner().invoke(main, ["validate", str(package_dir)])
+    assert (result.exit_code, result.stdout.splitlines()[-1]) == (0, f"valid: {package_dir} (9 tables, 123 rows)")
+
+
+def test_a_mode_peacetalks_frictionless_does_not_know_is_refused(package_dir, monkeypatch):
+    monkeypatch.setenv("PEACETALKS_FRICTIONLESS", "fast")
+    with pytest.raises(ValueError, match="frictionless must be one of auto, full, descriptor, off, not 'fast'"):
+        validate_package(package_dir)
+    result = CliRunner().invoke(main, ["validate", str(package_dir)])
+    assert result.exit_code == 2
+    assert "PEACETALKS_FRICTIONLESS" in result.stderr and "'fast' is not one of" in result.stderr
