@@ -414,6 +414,13 @@ def problem_lines(problem: Problem) -> list[str]:
     return lines
 
 
+def file_heading(file: str, current: str | None) -> list[str]:
+    """The lines that open `file`'s group when the report moves on to it from `current`."""
+    if file == current:
+        return []
+    return [file] if current is None else ["", file]
+
+
 def text_lines(problems: list[Found], checked: str, notes: Iterable[Problem] = (), *, limit: int | None = MAX_PER_RULE) -> Iterator[str]:
     """The human report, line by line: problems grouped by file (at most `limit` of one rule in one
     file and column, then a line for the rest; None: every one), then the notes, then a count line."""
@@ -427,11 +434,8 @@ def text_lines(problems: list[Found], checked: str, notes: Iterable[Problem] = (
     if limit is None:
         writers: dict[int, RunText] = {}
         for p, at in in_report_order(problems):
-            if p.file != current:
-                if current is not None:
-                    yield ""
-                current = p.file
-                yield p.file
+            yield from file_heading(p.file, current)
+            current = p.file
             if isinstance(p, ProblemRun):
                 writer = writers.get(id(p)) or writers.setdefault(id(p), RunText(p))
                 yield from writer.lines(at)
@@ -440,11 +444,8 @@ def text_lines(problems: list[Found], checked: str, notes: Iterable[Problem] = (
     else:
         shown, summaries = bounded(problems, limit)
         for at, problem in enumerate(shown):
-            if problem.file != current:
-                if current is not None:
-                    yield ""
-                current = problem.file
-                yield problem.file
+            yield from file_heading(problem.file, current)
+            current = problem.file
             yield from problem_lines(problem)
             if at in summaries:
                 yield summaries[at]
