@@ -19,8 +19,17 @@ from click.testing import CliRunner
 from conftest import ROOT, line_of
 from package_edits import rows_of, run_cli
 from peacetalks.cli import main
+from peacetalks.model.read_package import read_package
 
 TABLE = "data/statuses.csv"
+# The columns a spreadsheet writes back as TRUE and FALSE, read from the table's schema.
+BOOLEANS = [
+    field["name"]
+    for resource in read_package(ROOT)[0].resources
+    if resource.path == TABLE
+    for field in resource.fields
+    if field.get("type") == "boolean"
+]
 
 
 @dataclass(frozen=True)
@@ -91,13 +100,14 @@ def located(report: dict) -> list[tuple]:
 @pytest.mark.parametrize("name", list(SAVES))
 def test_save_validate_fix_validate_leaves_only_the_wrong_cell(package_dir: Path, name: str) -> None:
     save = SAVES[name]
+    assert BOOLEANS, f"{TABLE} needs a boolean column for the TRUE a spreadsheet writes"
     path = package_dir / TABLE
     rows = rows_of(path)
     row_id, column, wrong, rule = save.wrong
     line = line_of(path, row_id + ",")
     [row] = [r for r in rows if r[0] == row_id]
     row[rows[0].index(column)] = wrong
-    save_as(path, spreadsheet_rows(rows, ["approximate"]), save)
+    save_as(path, spreadsheet_rows(rows, BOOLEANS), save)
 
     code, report, output = run_cli(package_dir)
     assert code == 1
@@ -134,7 +144,7 @@ def assert_nothing_else_changed(root: Path, edited: dict[tuple, str]) -> None:
         assert after[0] == before[0] and len(after) == len(before)
         for number, (old_row, new_row) in enumerate(zip(before[1:], after[1:], strict=True), start=2):
             for name, old, new in zip(before[0], old_row, new_row, strict=True):
-                expected = edited.get((file, number, name), old.upper() if name == "approximate" else old)
+                expected = edited.get((file, number, name), old.upper() if name in BOOLEANS else old)
                 assert new.encode("utf-8") == expected.encode("utf-8"), (file, number, name)
 
 
