@@ -293,3 +293,19 @@ def test_validate_gives_a_file_changed_and_nothing_else_the_plain_hint(package_d
         "  file: [hash] the file's sha256 is not the one datapackage.json records: it was edited (its size is the same)",
         "      if the edit is intended, run `peacetalks hash` (or `make hashes`) to record it; if not, restore the file",
     ]
+
+
+def test_an_unexpected_failure_of_any_command_is_one_plain_line_and_exit_1(package_dir, monkeypatch):
+    import peacetalks.edit.fix_tables
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(peacetalks.edit.fix_tables, "fix_tables", broken)
+    before = (package_dir / "data/actors.csv").read_bytes()
+    result = run("fix", str(package_dir))
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    assert result.stderr.splitlines()[0] == "error: peacetalks fix failed: RuntimeError: boom [internal-error]"
+    assert "this is a bug in peacetalks" in result.stderr
+    assert (package_dir / "data/actors.csv").read_bytes() == before

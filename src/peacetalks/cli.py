@@ -50,7 +50,24 @@ class PackageProblems(click.ClickException):
             click.echo(self.message, err=True)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]}, invoke_without_command=True)
+class PlainErrors(click.Group):
+    """Any command's unexpected failure as one plain line on stderr and exit 1, never a traceback
+    (`validate` reports its own as a record of its report)."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except (click.ClickException, click.exceptions.Exit, click.Abort, SystemExit, KeyboardInterrupt):
+            raise
+        except Exception as error:
+            command = f"peacetalks {ctx.invoked_subcommand}" if ctx.invoked_subcommand else "peacetalks"
+            problem = internal_error(error, command)
+            click.echo(f"error: {command} failed: {problem.message.split(': ', 1)[-1]} [internal-error]", err=True)
+            click.echo(f"  {problem.hint}", err=True)
+            ctx.exit(1)
+
+
+@click.group(cls=PlainErrors, context_settings={"help_option_names": ["-h", "--help"]}, invoke_without_command=True)
 @click.version_option(package_name="peacetalks", message="%(prog)s %(version)s")
 @click.pass_context
 def main(ctx: click.Context) -> None:
